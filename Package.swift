@@ -1,0 +1,84 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every StoryArchive target shares: Swift 6 language mode with the
+/// upcoming features that make dependency edges and existentials explicit.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "StoryArchive",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "storyarchive", targets: ["storyarchive"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Leaves: pure code, no I/O.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strictSettings),
+        .target(name: "HTTP1", swiftSettings: strictSettings),
+        .target(name: "TranscriptParsing", swiftSettings: strictSettings),
+        .target(name: "ArchiveModel", swiftSettings: strictSettings),
+
+        // I/O edges.
+        .target(
+            name: "Transport",
+            dependencies: ["HTTP1", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Storage",
+            dependencies: ["ArchiveModel", "Deflate", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+
+        // Application layers.
+        .target(
+            name: "Routing",
+            dependencies: ["HTTP1", "Deflate", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ArchiveService",
+            dependencies: ["ArchiveModel", "TranscriptParsing", "Storage"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ArchiveAPI",
+            dependencies: [
+                "ArchiveService", "ArchiveModel", "TranscriptParsing", "Routing", "HTTP1",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "storyarchive",
+            dependencies: [
+                "ArchiveAPI", "ArchiveService", "Storage", "Transport", "TranscriptParsing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Tests mirror the modules.
+        .testTarget(name: "DeflateTests", dependencies: ["Deflate"]),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "TranscriptParsingTests", dependencies: ["TranscriptParsing"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "HTTP1"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP1"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ArchiveModel"]),
+        .testTarget(name: "ArchiveServiceTests", dependencies: ["ArchiveService", "Storage", "ArchiveModel"]),
+        .testTarget(
+            name: "ArchiveAPITests",
+            dependencies: ["ArchiveAPI", "ArchiveService", "Storage", "Routing", "Transport", "HTTP1"]
+        ),
+        .testTarget(name: "storyarchiveTests", dependencies: ["storyarchive"]),
+    ]
+)

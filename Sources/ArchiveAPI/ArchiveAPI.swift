@@ -1,0 +1,1 @@
+// ArchiveAPI: to be written.

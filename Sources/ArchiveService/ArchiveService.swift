@@ -1,0 +1,1 @@
+// ArchiveService: to be written.

@@ -1,0 +1,1 @@
+// TranscriptParsing: to be written.

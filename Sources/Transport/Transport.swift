@@ -1,0 +1,1 @@
+// Transport: to be written.
