@@ -23,10 +23,13 @@ public struct APIOptions: Sendable {
 public struct ArchiveAPI: Sendable {
     let service: ArchiveService
     let options: APIOptions
+    let metricsExposition: (@Sendable () -> [UInt8])?
 
-    public init(service: ArchiveService, options: APIOptions = APIOptions()) {
+    /// - Parameter metricsExposition: the Prometheus text for `GET /metrics`; nil leaves the route out.
+    public init(service: ArchiveService, options: APIOptions = APIOptions(), metricsExposition: (@Sendable () -> [UInt8])? = nil) {
         self.service = service
         self.options = options
+        self.metricsExposition = metricsExposition
     }
 
     /// Every route of the API.
@@ -46,6 +49,11 @@ public struct ArchiveAPI: Sendable {
             }
             return HTTPResponse.json(Array(#"{"status":"ready"}"#.utf8))
         })
+        if let metricsExposition {
+            table.add(.get, "/metrics", policy: RoutePolicy(cacheControl: "no-store"), sync: { _ in
+                HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: metricsExposition())
+            })
+        }
         table.add(.post, "/stories", policy: write, async: { [self] request in try await createStory(request) })
         table.add(.get, "/stories/:id", policy: read, async: { [service] request in
             let story = try await service.story(id: try request.idParameter("id"))

@@ -1,4 +1,5 @@
 import ArchiveModel
+import CoreMetrics
 import Storage
 import TranscriptParsing
 
@@ -18,18 +19,23 @@ public final class ArchiveService: Sendable {
     private let database: ArchiveDatabase
     private let stories: StoryRepository
     private let pool: BlockingWorkPool
+    private let timers: OperationTimers
 
-    public init(database: ArchiveDatabase, pool: BlockingWorkPool = BlockingWorkPool(label: "storyarchive.db", width: 4)) {
+    public init(
+        database: ArchiveDatabase, pool: BlockingWorkPool = BlockingWorkPool(label: "storyarchive.db", width: 4),
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.database = database
         self.stories = StoryRepository(database: database)
         self.pool = pool
+        self.timers = OperationTimers(factory: metrics)
     }
 
     /// Parses and stores a transcript in one transaction.
     /// - Throws: `.unprocessable` when the transcript has nothing usable, `.storage` when it could not be kept.
     public func ingest(transcript: [UInt8], metadata: StoryMetadata = StoryMetadata()) async throws(ServiceError) -> IngestResult {
         let stories = self.stories
-        return try await pool.run { () throws(ServiceError) -> IngestResult in
+        return try await pool.run(timer: timers.ingest) { () throws(ServiceError) -> IngestResult in
             let parsed: ParseResult
             do throws(TranscriptError) {
                 parsed = try TranscriptParser.parse(bytes: transcript)
@@ -47,7 +53,7 @@ public final class ArchiveService: Sendable {
 
     public func story(id: Int64) async throws(ServiceError) -> Story {
         let stories = self.stories
-        return try await pool.run { () throws(ServiceError) -> Story in
+        return try await pool.run(timer: timers.story) { () throws(ServiceError) -> Story in
             let story: Story?
             do throws(StorageError) { story = try stories.story(id: id) } catch { throw .storage(error) }
             guard let story else { throw .notFound("there is no story \(id)") }
@@ -57,7 +63,7 @@ public final class ArchiveService: Sendable {
 
     public func quotes(storyID: Int64) async throws(ServiceError) -> [Quote] {
         let stories = self.stories
-        return try await pool.run { () throws(ServiceError) -> [Quote] in
+        return try await pool.run(timer: timers.quotes) { () throws(ServiceError) -> [Quote] in
             let quotes: [Quote]?
             do throws(StorageError) { quotes = try stories.quotes(storyID: storyID) } catch { throw .storage(error) }
             guard let quotes else { throw .notFound("there is no story \(storyID)") }
@@ -69,5 +75,21 @@ public final class ArchiveService: Sendable {
     public func isReady() async -> Bool {
         let database = self.database
         return await pool.run { database.isReady() }
+    }
+}
+
+/// Timers of the database work behind each use case (`storyarchive_db_seconds{operation}`).
+struct OperationTimers: Sendable {
+    let ingest: CoreMetrics.Timer
+    let story: CoreMetrics.Timer
+    let quotes: CoreMetrics.Timer
+
+    init(factory: any MetricsFactory) {
+        func make(_ operation: String) -> CoreMetrics.Timer {
+            CoreMetrics.Timer(label: "storyarchive_db_seconds", dimensions: [("operation", operation)], factory: factory)
+        }
+        ingest = make("ingest")
+        story = make("story")
+        quotes = make("quotes")
     }
 }

@@ -63,10 +63,13 @@ struct ServeCommand: ParsableCommand {
             logger.notice("\(created ? "generated a write token" : "using the write token") in \(path) (send it as 'Authorization: Bearer <token>')")
         }
 
-        let service = ArchiveService(database: database)
-        let api = ArchiveAPI(service: service)
-        let router = Router(routes: api.routes, authorizer: BearerTokenAuthorizer(tokens: tokens), logger: logger)
+        let metrics = PrometheusWiring()
+        let service = ArchiveService(database: database, metrics: metrics.factory)
+        let api = ArchiveAPI(service: service, metricsExposition: { metrics.exposition() })
+        let router = Router(routes: api.routes, authorizer: BearerTokenAuthorizer(tokens: tokens),
+                            metrics: RequestMetrics(factory: metrics.factory), logger: logger)
         let server = HTTPServer(configuration: ServerConfiguration(host: host, port: port), responder: router, logger: logger)
+        metrics.observeConnections { server.openConnectionCount }
         do {
             try server.start()
         } catch {
