@@ -59,10 +59,22 @@ public struct ArchiveAPI: Sendable {
             let story = try await service.story(id: try request.idParameter("id"))
             return HTTPResponse.json(APIJSON.encode(StoryJSON(story)))
         })
+        table.add(.get, "/stories", policy: read, async: { [self] request in try await listStories(request) })
+        table.add(.put, "/stories/:id", policy: write, async: { [self] request in try await replaceStory(request) })
+        table.add(.delete, "/stories/:id", policy: RoutePolicy(requiresAuthorization: true), async: { [self] request in try await deleteStory(request) })
         table.add(.get, "/stories/:id/quotes", policy: read, async: { [service] request in
             let id = try request.idParameter("id")
             let quotes = try await service.quotes(storyID: id)
             return HTTPResponse.json(APIJSON.encode(StoryQuotesJSON(storyID: id, items: quotes.map { QuoteJSON($0) })))
+        })
+        table.add(.get, "/stories/:id/segments", policy: read, async: { [self] request in try await storySegments(request) })
+        table.add(.get, "/stories/:id/speakers", policy: read, async: { [self] request in try await storySpeakers(request) })
+        table.add(.get, "/speakers", policy: read, async: { [self] request in try await listSpeakers(request) })
+        table.add(.get, "/speakers/:id", policy: read, async: { [self] request in try await speaker(request) })
+        table.add(.get, "/speakers/:id/quotes", policy: read, async: { [self] request in try await speakerQuotes(request) })
+        table.add(.get, "/quotes", policy: read, async: { [self] request in try await searchQuotes(request) })
+        table.add(.get, "/openapi.json", policy: RoutePolicy(cacheControl: "public, max-age=300"), sync: { _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/openapi+json"], body: OpenAPIDocument.bytes)
         })
         return table
     }

@@ -16,10 +16,12 @@ public struct IngestResult: Sendable {
 /// It owns the decision of which threads do blocking work: every parse and every database
 /// call runs on its `BlockingWorkPool`, never on the caller's (I/O or cooperative) thread.
 public final class ArchiveService: Sendable {
-    private let database: ArchiveDatabase
-    private let stories: StoryRepository
-    private let pool: BlockingWorkPool
-    private let timers: OperationTimers
+    let database: ArchiveDatabase
+    let stories: StoryRepository
+    let speakers: SpeakerRepository
+    let quotes: QuoteRepository
+    let pool: BlockingWorkPool
+    let timers: OperationTimers
 
     public init(
         database: ArchiveDatabase, pool: BlockingWorkPool = BlockingWorkPool(label: "storyarchive.db", width: 4),
@@ -27,6 +29,8 @@ public final class ArchiveService: Sendable {
     ) {
         self.database = database
         self.stories = StoryRepository(database: database)
+        self.speakers = SpeakerRepository(database: database)
+        self.quotes = QuoteRepository(database: database)
         self.pool = pool
         self.timers = OperationTimers(factory: metrics)
     }
@@ -36,12 +40,7 @@ public final class ArchiveService: Sendable {
     public func ingest(transcript: [UInt8], metadata: StoryMetadata = StoryMetadata()) async throws(ServiceError) -> IngestResult {
         let stories = self.stories
         return try await pool.run(timer: timers.ingest) { () throws(ServiceError) -> IngestResult in
-            let parsed: ParseResult
-            do throws(TranscriptError) {
-                parsed = try TranscriptParser.parse(bytes: transcript)
-            } catch {
-                throw .unprocessable(error.detail)
-            }
+            let parsed = try Self.parse(transcript)
             do throws(StorageError) {
                 let (story, created) = try stories.insert(parsed.story, transcript: transcript, metadata: metadata)
                 return IngestResult(story: story, created: created, warnings: parsed.warnings)
@@ -79,10 +78,14 @@ public final class ArchiveService: Sendable {
 }
 
 /// Timers of the database work behind each use case (`storyarchive_db_seconds{operation}`).
+typealias CoreMetricsTimer = CoreMetrics.Timer
+
 struct OperationTimers: Sendable {
     let ingest: CoreMetrics.Timer
     let story: CoreMetrics.Timer
     let quotes: CoreMetrics.Timer
+    let list: CoreMetrics.Timer
+    let search: CoreMetrics.Timer
 
     init(factory: any MetricsFactory) {
         func make(_ operation: String) -> CoreMetrics.Timer {
@@ -91,5 +94,7 @@ struct OperationTimers: Sendable {
         ingest = make("ingest")
         story = make("story")
         quotes = make("quotes")
+        list = make("list")
+        search = make("search")
     }
 }
