@@ -1,1 +1,0 @@
-// Transport: to be written.
