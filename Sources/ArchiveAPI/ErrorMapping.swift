@@ -24,10 +24,15 @@ extension StorageError: HTTPErrorConvertible {
     public var httpError: HTTPError {
         switch self {
         case .unavailable(let reason, let retryAfter):
-            HTTPError(.serviceUnavailable, detail: "the archive cannot do this right now: \(reason); try again later",
+            HTTPError(.serviceUnavailable, detail: "the archive cannot do this right now (\(reason.summary)); nothing was changed, try again in \(retryAfter) s",
                       headers: ["Retry-After": String(retryAfter)])
-        default:
-            HTTPError(.internalServerError, detail: "the archive's database failed: \(self)")
+        case .notFound(let detail):
+            HTTPError(.notFound, detail: detail)
+        case .invalid(let detail):
+            HTTPError(.unprocessableContent, detail: detail)
+        case .migration, .corrupt, .database:
+            // SQLite details go to the log (the router logs 500s with the request id), not to clients.
+            HTTPError(.internalServerError, detail: "the archive's database failed on this request")
         }
     }
 }
