@@ -86,7 +86,8 @@ extension ArchiveAPI {
         let limit = try ListParameters.limit(request)
         let offset = try ListParameters.cursor(request).map { (cursor: String) throws(HTTPError) -> Int in try PageCursor.offset(cursor) } ?? 0
         // One hit more than the page tells whether there is a next page without counting every match.
-        let hits = try await service.searchQuotes(text, speakerID: try ListParameters.id(request, "speaker"), limit: limit + 1, offset: offset)
+        let hits = try await service.searchQuotes(text, speakerID: try ListParameters.id(request, "speaker"), limit: limit + 1, offset: offset,
+                                                  markers: SnippetMarkers(open: "<mark>", close: "</mark>"))
         let next = hits.count > limit ? PageCursor.searchOffset(offset + limit) : nil
         return paged(PageJSON(items: hits.prefix(limit).map(SearchHitJSON.init), next: next), next: next, request: request)
     }

@@ -70,10 +70,12 @@ extension ArchiveService {
     }
 
     /// Full-text search over quotes, best match first; one more hit than asked tells whether a next page exists.
-    public func searchQuotes(_ text: String, speakerID: Int64?, limit: Int, offset: Int) async throws(ServiceError) -> [QuoteSearchHit] {
+    public func searchQuotes(
+        _ text: String, speakerID: Int64?, limit: Int, offset: Int, markers: SnippetMarkers = SnippetMarkers()
+    ) async throws(ServiceError) -> [QuoteSearchHit] {
         let quotes = self.quotes
         return try await storage(timer: timers.search) { () throws(StorageError) in
-            try quotes.search(text, speakerID: speakerID, limit: limit, offset: offset)
+            try quotes.search(text, speakerID: speakerID, limit: limit, offset: offset, markers: markers)
         }
     }
 
