@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strictSettings),
         .target(name: "HTTP1", swiftSettings: strictSettings),
-        .target(name: "TranscriptParsing", swiftSettings: strictSettings),
+        .target(name: "TranscriptParsing", dependencies: ["ArchiveModel"], swiftSettings: strictSettings),
         .target(name: "ArchiveModel", swiftSettings: strictSettings),
 
         // I/O edges.
