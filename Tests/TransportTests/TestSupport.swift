@@ -25,6 +25,8 @@ struct TestResponder: HTTPResponder {
         var headers: HTTPHeaders = [
             "X-Method": head.method.rawValue, "X-Path": head.path, "X-Query": head.query ?? "",
             "X-Version": head.version.description, "X-Body-Length": String(request.body.count),
+            "X-Expect": head.headers["Expect"] ?? "", "X-Transfer-Encoding": head.headers["Transfer-Encoding"] ?? "",
+            "X-Connection-ID": String(connection.connectionID),
         ]
         switch head.path {
         case "/slow":
