@@ -7,4 +7,4 @@ OUT=.build/fuzz-http
 mkdir -p "$OUT/corpus"
 swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name HTTP1Fuzz \
     Sources/HTTP1/*.swift fuzz/http/FuzzRequestParser.swift -o "$OUT/fuzz-request-parser"
-"$OUT/fuzz-request-parser" -runs="$RUNS" -max_len=2048 -print_final_stats=1 "$OUT/corpus" fuzz/http/seeds
+"$OUT/fuzz-request-parser" -runs="$RUNS" -max_len=2048 -print_final_stats=1 -artifact_prefix="$OUT/" "$OUT/corpus" fuzz/http/seeds
