@@ -214,4 +214,36 @@ extension XCTestCase {
         }
         return condition()
     }
+
+    /// The absolute path of `name` on PATH, or a skip.
+    func executable(_ name: String) throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw XCTSkip("\(name) is not installed; skipping the \(name) interoperability test")
+    }
+
+    /// Runs a process with a bounded lifetime; returns exit status and standard output.
+    func run(_ path: String, _ arguments: [String], stdin: Data? = nil, timeout: Double = 30) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin {
+            input.fileHandleForWriting.write(stdin)
+        }
+        try input.fileHandleForWriting.close()
+        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        killer.cancel()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
 }
