@@ -344,6 +344,32 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    /// EMFILE on accept: the server pauses accepting instead of spinning, keeps its listener,
+    /// and serves the waiting connections once descriptors are available again.
+    func testAcceptSurvivesRunningOutOfDescriptors() throws {
+        try withServer { server, port in
+            let clients = try (0..<3).map { _ in try RawClient() }
+            var original = rlimit()
+            getrlimit(Int32(RLIMIT_NOFILE.rawValue), &original)
+            defer { setrlimit(Int32(RLIMIT_NOFILE.rawValue), &original) }
+            // Listing /proc/self/fd uses one descriptor itself, so the count is one over.
+            let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count - 1
+            var tight = original
+            tight.rlim_cur = rlim_t(open)
+            XCTAssertEqual(setrlimit(Int32(RLIMIT_NOFILE.rawValue), &tight), 0)
+            for client in clients { try client.connect(port: port) }  // connect needs no new descriptor
+            XCTAssertTrue(eventually { server.acceptPausesForDescriptors >= 2 })
+            XCTAssertLessThan(server.openConnectionCount, clients.count, "some connections wait in the backlog")
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &original)
+            for (i, client) in clients.enumerated() {
+                client.send("GET /after-emfile/\(i) HTTP/1.1\r\nHost: t\r\n\r\n")
+                XCTAssertEqual(client.readResponse()?.headers["X-Path"], "/after-emfile/\(i)")
+            }
+            // Paused and retried, not spun: at most a handful of retries per 100 ms pause.
+            XCTAssertLessThan(server.acceptPausesForDescriptors, 200)
+        }
+    }
+
     func testGracefulShutdownFinishesInFlightRequestAndClosesIdle() throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
