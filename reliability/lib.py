@@ -36,7 +36,7 @@ class Server:
     process group if the process is still alive, so no check leaves a server behind.
     """
 
-    def __init__(self, binary, db, nofile=None, env=None, args=()):
+    def __init__(self, binary, db, nofile=None, env=None, args=(), log_path=None):
         self.binary = binary
         self.db = db
         self.nofile = nofile
@@ -44,7 +44,7 @@ class Server:
         self.args = list(args)
         self.proc = None
         self.port = None
-        self.log_path = db + ".log"
+        self.log_path = log_path or db + ".log"
 
     def start(self, timeout=60):
         env = dict(os.environ)
