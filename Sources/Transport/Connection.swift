@@ -248,8 +248,23 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         phase = .responding
         let request = HTTPRequest(head: head, body: body)
         body = []
+        let responder = server.responder
+        let info = info
+        guard configuration.respondsOnIOQueue else {
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                let slot = ResponseSlot()
+                responder.respond(to: request, connection: info) { [self] response in
+                    if slot.offer(response) { return }
+                    loop.queue.async { self.finish(response, async: true) }
+                }
+                if let response = slot.leaveCall() {
+                    loop.queue.async { self.finish(response, async: true) }
+                }
+            }
+            return
+        }
         let slot = ResponseSlot()
-        server.responder.respond(to: request, connection: info) { [self] response in
+        responder.respond(to: request, connection: info) { [self] response in
             if slot.offer(response) { return }
             loop.queue.async { self.finish(response, async: true) }
         }
@@ -468,7 +483,8 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
 }
 
 /// Catches a responder completion that runs before `respond` returns, so that answers to
-/// pipelined requests handled synchronously go out together in one write.
+/// pipelined requests handled synchronously go out together in one write; and drops any
+/// completion after the first, so a request is never answered twice.
 final class ResponseSlot: @unchecked Sendable {  // state guarded by `lock`
     private let lock = NSLock()
     private var insideCall = true
