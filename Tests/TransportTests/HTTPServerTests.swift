@@ -48,6 +48,21 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    func testThousandsOfPipelinedRequestsAreAllAnsweredInOrder() throws {
+        for inline in [true, false] {
+            try withServer(testConfiguration(respondsOnIOQueue: inline)) { _, port in
+                let client = try RawClient(port: port)
+                let count = 3000
+                client.send((0..<count).map { "GET /\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined())
+                var answered = 0
+                while answered < count, let response = client.readResponse(), response.headers["X-Path"] == "/\(answered)" {
+                    answered += 1
+                }
+                XCTAssertEqual(answered, count, "respondsOnIOQueue: \(inline)")
+            }
+        }
+    }
+
     func testConnectionCloseIsAnsweredWithCloseThenClosed() throws {
         try withServer { server, port in
             let client = try RawClient(port: port)
