@@ -291,16 +291,18 @@ enum SpeakerLabelParser {
         guard collapsed.isAllCapsText else { return collapsed }
         var out = ""
         var capitalizeNext = true
-        var previous: Character = " "
+        var lettersInPart = 0
         for ch in collapsed {
             if ch.isLetter {
                 out += capitalizeNext ? ch.uppercased() : ch.lowercased()
                 capitalizeNext = false
+                lettersInPart += 1
             } else {
                 out.append(ch)
-                capitalizeNext = ch == " " || ch == "-" || ((ch == "'" || ch == "’") && previous.isLetter && out.count <= 3)
+                // "O'REILLY" → "O'Reilly", "D'ARCY" → "D'Arcy": a one-letter prefix before an apostrophe.
+                capitalizeNext = ch == " " || ch == "-" || ((ch == "'" || ch == "’") && lettersInPart == 1)
+                if ch == " " || ch == "-" { lettersInPart = 0 }
             }
-            previous = ch
         }
         return out
     }
