@@ -19,7 +19,7 @@ final class PrometheusWiring: Sendable {
         ]
         self.factory = factory
         openConnections = registry.makeGauge(
-            descriptor: MetricNameDescriptor(name: "http_open_connections", helpText: "Client connections open now")
+            descriptor: MetricNameDescriptor(metricName: "http_open", unitName: "connections", helpText: "Client connections open now")
         )
     }
 
