@@ -1,4 +1,4 @@
-/// A speaker label ("Zhao Zhentang, Academician, Chinese Academy of Engineering") read into
+/// A speaker label ("Ingrid Solberg, Mayor, Nordvik Municipality") read into
 /// the parts the archive stores.
 struct SpeakerLabel: Equatable, Sendable {
     /// Display name: capitals turned into name case, honorifics removed.
