@@ -58,6 +58,12 @@ TRANSCRIPT_EXPECT = {
 }
 
 
+# Product bugs reported but not fixed yet (RELIABILITY.md, "Known issues").
+KNOWN_TRANSCRIPTS = {
+    "markers-only.txt": "K1: script markers with no text are stored as a story of empty segments (201)",
+}
+
+
 def generated_transcripts():
     """(name, body) of malformed transcripts built at run time."""
     rng = random.Random(5)
@@ -94,7 +100,34 @@ def check_case(ctx, server, name, data, expect, half_close, results):
         server.restart()
 
 
+def settings_enforced(ctx):
+    """The limits an operator sets are the ones the server enforces (and the API's upload limit and
+    the parser's body limit agree): a low header count and body size set through the environment
+    refuse what exceeds them; by default a 9 MiB upload (under the documented 10 MiB) passes the
+    parser and is judged by the API (415 here: an encoding it does not take), not refused 413."""
+    d = ctx.tempdir("settings")
+    env = {"STORYARCHIVE_HTTP_MAX_HEADER_COUNT": "8", "STORYARCHIVE_HTTP_MAX_BODY_BYTES": "4096"}
+    known = "K2: serve ignores the http.* limits and deadlines (fixed on ops e7bc8b2, not yet in main)"
+    with lib.Server(ctx.binary, os.path.join(d, "low.sqlite"), env=env) as server:
+        many = b"GET /healthz HTTP/1.1\r\n" + HOST + b"".join(b"X-H%d: v\r\n" % i for i in range(12)) + b"\r\n"
+        status = lib.first_status(lib.raw_exchange(server.port, many)[0])
+        ctx.expect(status == 431, "http.max_header_count=8: 13 header lines → 431", status, known=known)
+        body = b"z" * 8000
+        big = POST + b"Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+        status = lib.first_status(lib.raw_exchange(server.port, big)[0])
+        ctx.expect(status == 413, "http.max_body_bytes=4096: an 8000-byte POST → 413", status)
+        server.terminate()
+    with lib.Server(ctx.binary, os.path.join(d, "default.sqlite")) as server:
+        body = b"z" * (9 << 20)
+        req = POST + b"Content-Type: text/plain\r\nContent-Encoding: br\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+        status = lib.first_status(lib.raw_exchange(server.port, req, timeout=30)[0])
+        ctx.expect(status == 415, "default limits: a 9 MiB upload reaches the API (415 for br), not a parser 413", status,
+                   known=known)
+        server.terminate()
+
+
 def run(ctx):
+    settings_enforced(ctx)
     d = ctx.tempdir("db")
     results = []
     with lib.Server(ctx.binary, os.path.join(d, "archive.sqlite")) as server:
@@ -120,7 +153,7 @@ def run(ctx):
             ok = status is not None and any(
                 (alt == "4xx" and 400 <= status < 500) or (alt.isdigit() and status == int(alt)) for alt in expect.split("|"))
             ctx.expect(ok, "transcript %s (%d bytes) → %s" % (name, len(body), status),
-                       "expected %s; %s %r" % (expect, how, resp[:200]))
+                       "expected %s; %s %r" % (expect, how, resp[:200]), known=KNOWN_TRANSCRIPTS.get(name))
             if not server.alive():
                 ctx.expect(False, "server alive after transcript %s" % name, server.log_tail())
                 server.restart()

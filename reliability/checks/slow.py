@@ -14,9 +14,10 @@ import time
 import lib
 
 # The server's defaults (Sources/Transport/ServerConfiguration.swift): a complete head within 10 s,
-# write progress within 30 s. The waits below leave a generous margin over those.
-HEADER_DEADLINE_WAIT = 10 + 20
-WRITE_DEADLINE_WAIT = 30 + 30
+# write progress within 30 s. The short form sets shorter ones through the environment; the waits
+# leave a generous margin over whichever applies.
+DEFAULT_HEADER_DEADLINE = 10
+DEFAULT_WRITE_DEADLINE = 30
 
 
 def normal_clients(port, seconds, threads, max_requests):
@@ -49,6 +50,38 @@ def normal_clients(port, seconds, threads, max_requests):
     return latencies, failures
 
 
+def pipelined_client(port, n, pause, limit_s=60):
+    """Sends `n` pipelined GET /openapi.json at once, then reads 16 KiB at a time with `pause`
+    seconds between reads (a slow but steady reader). Returns the statuses received in order.
+
+    Regression: on f73fc29, once more than 1 MiB of answers was queued the connection stopped
+    parsing the requests it had already buffered, and answered 408 ("head not received in time")
+    at the header deadline, although every head had arrived at the start."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    s.settimeout(15)
+    data = b""
+    try:
+        s.connect(("127.0.0.1", port))
+        s.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * n)
+        end = time.monotonic() + limit_s
+        while time.monotonic() < end:
+            chunk = s.recv(16384)
+            if not chunk:
+                break
+            data += chunk
+            if data.count(b"HTTP/1.1 ") >= n and lib.response_complete(data[data.rfind(b"HTTP/1.1 "):]):
+                break
+            if pause:
+                time.sleep(pause)
+    except OSError:
+        pass
+    finally:
+        s.close()
+    import re
+    return [int(x) for x in re.findall(rb"HTTP/1\.1 (\d{3}) ", data)]
+
+
 def closed_by_peer(sock):
     """True if the server closed this connection (EOF or reset); drains what it sent (e.g. a 408)."""
     try:
@@ -65,12 +98,32 @@ def closed_by_peer(sock):
 
 def run(ctx):
     p = ctx.p
+    env = {}
+    header_deadline, write_deadline = DEFAULT_HEADER_DEADLINE, DEFAULT_WRITE_DEADLINE
+    if p.get("header_deadline"):
+        header_deadline = p["header_deadline"]
+        env["STORYARCHIVE_HTTP_HEADER_READ_TIMEOUT_SECONDS"] = str(header_deadline)
+    if p.get("write_deadline"):
+        write_deadline = p["write_deadline"]
+        env["STORYARCHIVE_HTTP_WRITE_TIMEOUT_SECONDS"] = str(write_deadline)
+    ctx.figure("deadlines_s", "header %s, write %s" % (header_deadline, write_deadline))
+    header_wait = header_deadline + 20
+    write_wait = write_deadline + 30
     lib.raise_nofile(p["slowloris"] + p["nonreaders"] + 1024)
     d = ctx.tempdir("db")
-    with lib.Server(ctx.binary, os.path.join(d, "archive.sqlite"), nofile=p["slowloris"] + p["nonreaders"] + 2048) as server:
+    with lib.Server(ctx.binary, os.path.join(d, "archive.sqlite"), nofile=p["slowloris"] + p["nonreaders"] + 2048,
+                    env=env) as server:
         for i in range(5):
             lib.post_story(server.port, lib.transcript("slow-seed-%d" % i, i))
         base_lat, base_fail = normal_clients(server.port, 5, 4, 400)
+        fast = pipelined_client(server.port, 60, 0)
+        ctx.expect(fast == [200] * 60, "60 pipelined requests (2.7 MB of answers), fast reader: 60 x 200",
+                   "got %d answers, last %s" % (len(fast), fast[-3:]))
+        # The slow but steady pipelined reader runs alongside the attack: it takes longer than the
+        # header deadline (10 s) and must still get every answer.
+        slow_reader = {}
+        slow_thread = threading.Thread(target=lambda: slow_reader.update(st=pipelined_client(server.port, 40, 0.08)), daemon=True)
+        slow_thread.start()
         fds_before = lib.open_fds(server.pid)
 
         # Slowloris: a request line and one header byte at a time, a byte every second per connection.
@@ -102,8 +155,8 @@ def run(ctx):
         stop_trickle = threading.Event()
 
         def trickle():
-            # Bounded: at most HEADER_DEADLINE_WAIT seconds, one byte per open connection per second.
-            end = time.monotonic() + HEADER_DEADLINE_WAIT
+            # Bounded: at most header_wait seconds, one byte per open connection per second.
+            end = time.monotonic() + header_wait
             while time.monotonic() < end and not stop_trickle.is_set():
                 for s in loris:
                     if s.fileno() < 0:
@@ -116,22 +169,26 @@ def run(ctx):
 
         t = threading.Thread(target=trickle, daemon=True)
         t.start()
-        attack_lat, attack_fail = normal_clients(server.port, 8, 4, 400)
+        attack_lat, attack_fail = normal_clients(server.port, min(8, header_deadline), 4, 400)
 
         # The header deadline closes the slowloris connections.
         t_attack = time.monotonic()
-        loris_closed = lib.wait_until(lambda: all(closed_by_peer(s) for s in loris), HEADER_DEADLINE_WAIT - 8, interval=0.5)
+        loris_closed = lib.wait_until(lambda: all(closed_by_peer(s) for s in loris), header_wait, interval=0.5)
         n_loris_closed = sum(1 for s in loris if closed_by_peer(s))
         stop_trickle.set()
         t.join(5)
         # The write deadline closes the non-readers: their descriptors leave the server.
         sinks_gone = lib.wait_until(lambda: (lib.open_fds(server.pid) or 10 ** 9) <= fds_before + 5,
-                                    WRITE_DEADLINE_WAIT, interval=0.5)
+                                    write_wait, interval=0.5)
         fds_after = lib.open_fds(server.pid)
         waited = time.monotonic() - t_attack
         for s in loris + sinks:
             s.close()
 
+        slow_thread.join(60)
+        got = slow_reader.get("st", [])
+        ctx.expect(got == [200] * 40, "40 pipelined requests read slowly (~12 s, past the %s s header deadline): 40 x 200" % header_deadline,
+                   "got %d answers, last %s" % (len(got), got[-3:]))
         ctx.figure("normal_p99_ms_without_attack", round(lib.percentile(base_lat, 99) * 1000, 1) if base_lat else None)
         ctx.figure("normal_p99_ms_during_attack", round(lib.percentile(attack_lat, 99) * 1000, 1) if attack_lat else None)
         ctx.figure("normal_requests_without_during", "%d / %d" % (len(base_lat), len(attack_lat)))
