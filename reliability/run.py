@@ -106,6 +106,8 @@ def main(argv=None):
     ap.add_argument("--binary", default=".build/debug/storyarchive", help="the storyarchive executable")
     ap.add_argument("--only", default="", help="comma-separated suites: " + ",".join(n for n, _ in SUITES))
     ap.add_argument("--keep", action="store_true", help="keep temporary databases and server logs")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=N",
+                    help="override one size of the chosen form, e.g. --set load_seconds=120 (keys: see PROFILES)")
     ap.add_argument("--strict", action="store_true", help="count known product issues as failures")
     args = ap.parse_args(argv)
 
@@ -116,6 +118,11 @@ def main(argv=None):
     form_name = "long" if args.long else "short"
     ctx = Context(os.path.abspath(args.binary), form_name, PROFILES[form_name], args.keep)
     ctx.strict = args.strict
+    for item in args.set:
+        key, _, value = item.partition("=")
+        if key not in ctx.p or not value.isdigit():
+            ap.error("--set wants KEY=N with KEY one of %s" % ", ".join(sorted(ctx.p)))
+        ctx.p = dict(ctx.p, **{key: int(value)})
     wanted = [s for s in args.only.split(",") if s]
     unknown = [s for s in wanted if s not in dict(SUITES)]
     if unknown:
