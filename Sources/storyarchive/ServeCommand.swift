@@ -76,8 +76,9 @@ struct ServeCommand: ParsableCommand {
         let router = Router(
             routes: api.routes, authorizer: BearerTokenAuthorizer(tokens: tokens),
             options: RouterOptions(trustedProxies: Set(settings.trustedProxies)),
-            metrics: RequestMetrics(factory: metrics.factory), logger: logger
+            metrics: RequestMetrics(factory: metrics.factory), cache: api.makeResponseCache(), logger: logger
         )
+        service.watchForOtherWriters()
         let server = HTTPServer(configuration: settings.serverConfiguration, responder: router, logger: logger)
         metrics.observeConnections { server.openConnectionCount }
         do {
