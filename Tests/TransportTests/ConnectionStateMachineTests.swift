@@ -170,4 +170,14 @@ final class ConnectionStateMachineTests: XCTestCase {
         _ = machine.wrote(Machine.outputHighWater, now: 0)
         XCTAssertEqual(machine.process(now: 0).count, 1, "parsing resumes once output drains")
     }
+
+    func testRefusalAtOnceAnswersThenLingers() {
+        var machine = makeMachine()
+        let actions = machine.refuseAtOnce(status: .serviceUnavailable, detail: "full", now: 0)
+        XCTAssertTrue(sent(actions).first?.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n") ?? false)
+        XCTAssertTrue(sent(actions).first?.contains("application/problem+json") ?? false)
+        XCTAssertEqual(machine.phase, .closing)
+        XCTAssertEqual(drain(&machine, actions, at: 0), [.halfClose])
+        XCTAssertEqual(feed(&machine, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", at: 0), [], "a request sent anyway is discarded")
+    }
 }
