@@ -1,1 +1,0 @@
-// TranscriptParsing: to be written.

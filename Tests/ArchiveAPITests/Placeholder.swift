@@ -1,5 +1,0 @@
-import XCTest
-
-final class ArchiveAPITestsPlaceholder: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class DeflateTestsPlaceholder: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}

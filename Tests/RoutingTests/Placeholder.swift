@@ -1,5 +1,0 @@
-import XCTest
-
-final class RoutingTestsPlaceholder: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
