@@ -60,7 +60,10 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         liveSources += 1
         readSource = source
         source.resume()
-        if isRefusal {
+        if server.isShuttingDown {
+            // Admitted just before shutdown began, after the loop's shutdown pass: drain now.
+            perform(machine.beginShutdown(now: Clock.now()))
+        } else if isRefusal {
             // Refused like any protocol error, so the 503 gets the same half-close and linger
             // and is not destroyed by a reset when the client already sent its request.
             perform(machine.refuseAtOnce(status: .serviceUnavailable, detail: "too many open connections", now: Clock.now()))

@@ -63,6 +63,13 @@ public final class HTTPServer: @unchecked Sendable {
         return connectionCount
     }
 
+    /// True once `shutdown` was called: a connection admitted just before must drain too.
+    var isShuttingDown: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return state == .shuttingDown || state == .stopped
+    }
+
     /// Binds, listens and starts accepting.
     /// - Throws: `TransportError` with the errno of the failing call (e.g. EADDRINUSE from bind).
     public func start() throws(TransportError) {
