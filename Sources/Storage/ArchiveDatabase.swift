@@ -21,15 +21,30 @@ public final class ArchiveDatabase: Sendable {
     ///     `.unavailable(reason: .locked, …)`.
     /// - Throws: `.unavailable(.cannotOpen)` when the directory or file cannot be made or opened,
     ///   `.corrupt` when the file is not a database, `.migration` when the database does not fit this binary.
-    public convenience init(path: String, migrate: Bool = true, busyTimeout: Duration = .seconds(5)) throws(StorageError) {
-        try self.init(path: path, migrate: migrate, busyTimeout: busyTimeout, migrations: Migration.embedded)
+    ///   - durability: `.full` (the default) syncs every commit to disk.
+    public convenience init(
+        path: String, migrate: Bool = true, busyTimeout: Duration = .seconds(5), durability: Durability = .full
+    ) throws(StorageError) {
+        try self.init(
+            path: path, migrate: migrate, busyTimeout: busyTimeout, migrations: Migration.embedded, durability: durability
+        )
+    }
+
+    /// What a commit promises (https://sqlite.org/pragma.html#pragma_synchronous, https://sqlite.org/wal.html).
+    public enum Durability: String, Sendable, Hashable, CaseIterable {
+        /// synchronous=FULL: every commit is synced to disk before it returns, so a story acknowledged as
+        /// stored survives power loss. Costs one fsync per ingest.
+        case full
+        /// synchronous=NORMAL: a crash or power loss never corrupts the database, but may lose the last
+        /// commits before a checkpoint. Several times faster on slow disks.
+        case normal
     }
 
     /// For tests: a database migrated with another set of migrations, and optionally every statement
     /// any connection runs reported to `trace` (with its arguments expanded).
     init(
         path: String, migrate: Bool, busyTimeout: Duration, migrations: [Migration],
-        trace: (@Sendable (String) -> Void)? = nil
+        durability: Durability = .full, trace: (@Sendable (String) -> Void)? = nil
     ) throws(StorageError) {
         self.path = path
         self.migrator = Migrator(migrations: migrations)
@@ -65,10 +80,10 @@ public final class ArchiveDatabase: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            // WAL with synchronous=FULL on the one writer connection: a story acknowledged as stored
-            // survives power loss, not only a crash (https://sqlite.org/pragma.html#pragma_synchronous).
-            // Set after opening because the pool puts its writer in NORMAL while enabling WAL.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            // Only the one writer connection commits. Set after opening, because the pool puts its
+            // writer in NORMAL while enabling WAL.
+            let synchronous = durability == .full ? "FULL" : "NORMAL"
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         } catch {
             throw StorageError.from(error)
         }

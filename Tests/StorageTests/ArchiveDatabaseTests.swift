@@ -32,6 +32,12 @@ final class ArchiveDatabaseTests: XCTestCase {
         XCTAssertTrue(database.isReady())
     }
 
+    func testNormalDurabilityRunsTheWriterWithSynchronousNormal() throws {
+        let directory = try makeTemporaryDirectory()
+        let database = try ArchiveDatabase(path: directory.file("a.sqlite"), durability: .normal)
+        XCTAssertEqual(try database.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }, 1)
+    }
+
     func testLockedDatabaseIsUnavailableReadsStillWorkAndWritesRecover() throws {
         let database = try makeDatabase(busyTimeout: .milliseconds(200))
         let repository = StoryRepository(database: database)
