@@ -19,9 +19,9 @@ public final class ArchiveDatabase: Sendable {
     ///   - migrate: apply pending migrations now (the service does; `storyarchive migrate --status` does not).
     ///   - busyTimeout: how long a write waits for another process's lock before failing with
     ///     `.unavailable(reason: .locked, …)`.
+    ///   - durability: `.full` (the default) syncs every commit to disk.
     /// - Throws: `.unavailable(.cannotOpen)` when the directory or file cannot be made or opened,
     ///   `.corrupt` when the file is not a database, `.migration` when the database does not fit this binary.
-    ///   - durability: `.full` (the default) syncs every commit to disk.
     public convenience init(
         path: String, migrate: Bool = true, busyTimeout: Duration = .seconds(5), durability: Durability = .full
     ) throws(StorageError) {
@@ -113,6 +113,23 @@ public final class ArchiveDatabase: Sendable {
     public func isReady() -> Bool {
         guard let statuses = try? migrationStatus() else { return false }
         return statuses.allSatisfy { $0.state == .applied }
+    }
+
+    /// Lets SQLite refresh its planner statistics (https://sqlite.org/pragma.html#pragma_optimize) and
+    /// closes every connection, checkpointing the WAL into the database file. Call once at shutdown,
+    /// after the last request: afterwards every call fails and `isReady()` is false.
+    public func close() throws(StorageError) {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA optimize")
+                // The pool's readers are read-only connections and cannot checkpoint on close, so the
+                // writer folds the WAL into the file now (https://sqlite.org/pragma.html#pragma_wal_checkpoint).
+                _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+            try pool.close()
+        } catch {
+            throw StorageError.from(error)
+        }
     }
 
     // MARK: Access for repositories, mapping every failure to StorageError.

@@ -32,6 +32,21 @@ final class ArchiveDatabaseTests: XCTestCase {
         XCTAssertTrue(database.isReady())
     }
 
+    func testCloseCheckpointsAndLaterCallsFail() throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.file("a.sqlite")
+        let database = try ArchiveDatabase(path: path)
+        let repository = StoryRepository(database: database)
+        let (story, _) = try repository.insert(.make(), transcript: transcriptBytes("x"), metadata: StoryMetadata())
+        try database.close()
+        XCTAssertFalse(database.isReady())
+        XCTAssertThrowsError(try repository.story(id: story.id))
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.intValue ?? 0
+        XCTAssertEqual(walSize, 0, "closing checkpoints the WAL")
+        // The file holds everything: a new opener sees the story.
+        XCTAssertEqual(try StoryRepository(database: try ArchiveDatabase(path: path)).story(id: story.id), story)
+    }
+
     func testNormalDurabilityRunsTheWriterWithSynchronousNormal() throws {
         let directory = try makeTemporaryDirectory()
         let database = try ArchiveDatabase(path: directory.file("a.sqlite"), durability: .normal)
