@@ -1,5 +1,0 @@
-import XCTest
-
-final class storyarchiveTestsPlaceholder: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
