@@ -56,17 +56,17 @@ extension SpeakerRepository {
     /// starting with each searched word ("garc" finds "José García").
     /// - Parameters:
     ///   - after: the previous page's `nextCursor` (an opaque name key).
-    public func list(search: String? = nil, limit: Int = 50, after: String? = nil) throws(StorageError) -> KeysetPage<SpeakerSummary, String> {
+    public func list(search: String? = nil, limit: Int = 50, after: String? = nil) throws(StorageError) -> Page<SpeakerSummary, String> {
         let limit = min(max(limit, 1), StoryQuery.maximumLimit)
         guard let (sql, arguments) = Self.listSQL(search: search, limit: limit + 1, after: after) else {
-            return KeysetPage(items: [], nextCursor: nil)
+            return Page(items: [], nextCursor: nil)
         }
         let rows = try database.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
         let items = rows.prefix(limit).map { row in
             SpeakerSummary(id: row["id"], name: row["name"], appearanceCount: row["appearance_count"])
         }
         let cursor: String? = rows.count > limit ? rows[limit - 1]["normalized_name"] : nil
-        return KeysetPage(items: Array(items), nextCursor: cursor)
+        return Page(items: Array(items), nextCursor: cursor)
     }
 
     static func listSQL(search: String?, limit: Int, after: String?) -> (String, StatementArguments)? {
@@ -132,7 +132,7 @@ extension SpeakerRepository {
 
     /// A speaker's quotes, newest story first and in story order within a story; nil when there is no such speaker.
     /// Each quote's speaker carries that story's title and organization.
-    public func quotes(speakerID: Int64, limit: Int = 50, after: QuoteCursor? = nil) throws(StorageError) -> KeysetPage<Quote, QuoteCursor>? {
+    public func quotes(speakerID: Int64, limit: Int = 50, after: QuoteCursor? = nil) throws(StorageError) -> Page<Quote, QuoteCursor>? {
         let limit = min(max(limit, 1), StoryQuery.maximumLimit)
         return try database.read { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM speakers WHERE id = ?", arguments: [speakerID]) != nil else {
@@ -142,7 +142,7 @@ extension SpeakerRepository {
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
             let quotes = rows.prefix(limit).map(Self.quoteWithAppearance(from:))
             let cursor = rows.count > limit ? quotes.last.map { QuoteCursor(storyID: $0.storyID, position: $0.position) } : nil
-            return KeysetPage(items: Array(quotes), nextCursor: cursor)
+            return Page(items: Array(quotes), nextCursor: cursor)
         }
     }
 

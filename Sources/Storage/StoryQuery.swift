@@ -69,7 +69,7 @@ public struct StorySummary: Sendable, Hashable, Identifiable {
 }
 
 /// One page of a keyset-paginated listing.
-public struct KeysetPage<Item: Sendable & Hashable, Cursor: Sendable & Hashable>: Sendable, Hashable {
+public struct Page<Item: Sendable & Hashable, Cursor: Sendable & Hashable>: Sendable, Hashable {
     public var items: [Item]
     /// Pass as `after` to get the next page; nil on the last page.
     public var nextCursor: Cursor?

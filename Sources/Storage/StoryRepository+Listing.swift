@@ -5,16 +5,16 @@ import GRDB
 extension StoryRepository {
     /// Stories newest first, filtered, one page at a time.
     /// - Throws: `.invalid` for a malformed date filter.
-    public func list(_ query: StoryQuery) throws(StorageError) -> KeysetPage<StorySummary, Int64> {
+    public func list(_ query: StoryQuery) throws(StorageError) -> Page<StorySummary, Int64> {
         let limit = min(max(query.limit, 1), StoryQuery.maximumLimit)
         guard let (sql, arguments) = try Self.listSQL(query, limit: limit + 1) else {
-            return KeysetPage(items: [], nextCursor: nil)
+            return Page(items: [], nextCursor: nil)
         }
         let summaries = try database.read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.summary(from:))
         }
         let page = Array(summaries.prefix(limit))
-        return KeysetPage(items: page, nextCursor: summaries.count > limit ? page.last?.id : nil)
+        return Page(items: page, nextCursor: summaries.count > limit ? page.last?.id : nil)
     }
 
     /// The listing statement for `query`, or nil when the query cannot match anything (a search of

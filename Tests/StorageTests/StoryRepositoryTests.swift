@@ -240,6 +240,19 @@ final class StoryRepositoryTests: XCTestCase {
         XCTAssertEqual(try database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM stories") }, 1)
     }
 
+    func testExportWalksWholeStoriesInIdOrder() throws {
+        let repository = StoryRepository(database: try makeDatabase())
+        var ids: [Int64] = []
+        for n in 0 ..< 5 {
+            ids.append(try repository.insert(.make(title: "E\(n)"), transcript: transcriptBytes("e\(n)"), metadata: StoryMetadata()).story.id)
+        }
+        let first = try repository.stories(afterID: 0, limit: 2)
+        XCTAssertEqual(first.map(\.title), ["E0", "E1"])
+        XCTAssertEqual(first[0].quotes.count, 2, "whole stories, with quotes")
+        XCTAssertEqual(try repository.stories(afterID: ids[1], limit: 10).map(\.id), Array(ids[2...]))
+        XCTAssertEqual(try repository.stories(afterID: ids[4], limit: 10), [])
+    }
+
     func testForeignKeysAreEnforced() throws {
         let database = try makeDatabase()
         XCTAssertThrowsError(try database.pool.write { db in
