@@ -30,6 +30,13 @@ public final class ArchiveDatabase: Sendable {
         )
     }
 
+    /// Opens an existing, already migrated database without the right to write (for status, export,
+    /// or a copy on read-only media): every write fails with `.unavailable(reason: .readOnly, …)`.
+    /// - Throws: `.unavailable(.cannotOpen)` when the file does not exist or cannot be opened.
+    public static func openReadOnly(path: String, busyTimeout: Duration = .seconds(5)) throws(StorageError) -> ArchiveDatabase {
+        try ArchiveDatabase(path: path, migrate: false, busyTimeout: busyTimeout, migrations: Migration.embedded, readOnly: true)
+    }
+
     /// What a commit promises (https://sqlite.org/pragma.html#pragma_synchronous, https://sqlite.org/wal.html).
     public enum Durability: String, Sendable, Hashable, CaseIterable {
         /// synchronous=FULL: every commit is synced to disk before it returns, so a story acknowledged as
@@ -44,14 +51,18 @@ public final class ArchiveDatabase: Sendable {
     /// any connection runs reported to `trace` (with its arguments expanded).
     init(
         path: String, migrate: Bool, busyTimeout: Duration, migrations: [Migration],
-        durability: Durability = .full, trace: (@Sendable (String) -> Void)? = nil
+        durability: Durability = .full, readOnly: Bool = false, trace: (@Sendable (String) -> Void)? = nil
     ) throws(StorageError) {
         self.path = path
         self.migrator = Migrator(migrations: migrations)
         try Migration.validate(migrations)
 
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
+        if readOnly {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw .unavailable(reason: .cannotOpen("no database at \(path)"), retryAfter: StorageError.retryAfterOperator)
+            }
+        } else if !directory.isEmpty {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
@@ -68,6 +79,7 @@ public final class ArchiveDatabase: Sendable {
         config.busyMode = .timeout(Double(components.seconds) + Double(components.attoseconds) / 1e18)
         config.maximumReaderCount = 4
         config.label = "ArchiveDatabase"
+        config.readonly = readOnly
         config.prepareDatabase { db in
             // After a burst of ingests the WAL is cut back to 64 MiB at the next checkpoint instead of
             // keeping its largest size forever (https://sqlite.org/pragma.html#pragma_journal_size_limit).
@@ -82,8 +94,10 @@ public final class ArchiveDatabase: Sendable {
             pool = try DatabasePool(path: path, configuration: config)
             // Only the one writer connection commits. Set after opening, because the pool puts its
             // writer in NORMAL while enabling WAL.
-            let synchronous = durability == .full ? "FULL" : "NORMAL"
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+            if !readOnly {
+                let synchronous = durability == .full ? "FULL" : "NORMAL"
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+            }
         } catch {
             throw StorageError.from(error)
         }

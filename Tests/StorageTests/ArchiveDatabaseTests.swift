@@ -126,6 +126,31 @@ final class ArchiveDatabaseTests: XCTestCase {
         XCTAssertTrue(try repository.insert(.make(), transcript: transcriptBytes("ro"), metadata: StoryMetadata()).created)
     }
 
+    func testReadOnlyOpenServesReadsAndRefusesWrites() throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.file("archive.sqlite")
+        let writable = try ArchiveDatabase(path: path)
+        let (story, _) = try StoryRepository(database: writable).insert(.make(), transcript: transcriptBytes("one"), metadata: StoryMetadata())
+
+        let readOnly = try ArchiveDatabase.openReadOnly(path: path)
+        let repository = StoryRepository(database: readOnly)
+        XCTAssertEqual(try repository.story(id: story.id), story)
+        XCTAssertTrue(readOnly.isReady())
+        XCTAssertThrowsError(try repository.insert(.make(), transcript: transcriptBytes("two"), metadata: StoryMetadata())) { error in
+            guard case .unavailable(reason: .readOnly(let failure), let retryAfter) = error as? StorageError else {
+                return XCTFail("expected .unavailable(.readOnly), got \(error)")
+            }
+            XCTAssertEqual(failure.primaryResultCode, 8)
+            XCTAssertEqual(retryAfter, 30)
+        }
+        XCTAssertThrowsError(try repository.delete(id: story.id))
+        XCTAssertEqual(try repository.story(id: story.id), story, "nothing was changed")
+        XCTAssertTrue(try StoryRepository(database: writable).insert(.make(), transcript: transcriptBytes("two"), metadata: StoryMetadata()).created)
+        XCTAssertThrowsError(try ArchiveDatabase.openReadOnly(path: directory.file("missing.sqlite"))) { error in
+            guard case .unavailable(reason: .cannotOpen, _) = error as? StorageError else { return XCTFail("\(error)") }
+        }
+    }
+
     func testReadOnlyFileIsUnavailableAndRecoversWhenWritableAgain() throws {
         if geteuid() == 0 {
             throw XCTSkip("running as root, which ignores file permissions; read-only is covered by the query_only test")
