@@ -76,7 +76,7 @@ extension SpeakerRepository {
             conditions.append("s.normalized_name > ?")
             arguments.append(after)
         }
-        if let search {
+        if let search, !search.allSatisfy(\.isWhitespace) {
             // Every word is a prefix: people search names as they type them.
             let prefixed = search.split(whereSeparator: { $0.isWhitespace }).map { $0.hasSuffix("*") ? String($0) : $0 + "*" }
             guard let match = FullTextQuery.make(prefixed.joined(separator: " "), normalize: SpeakerName.normalizeWord) else {
