@@ -18,13 +18,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Leaves: pure code, no I/O.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strictSettings),
         .target(name: "HTTP1", swiftSettings: strictSettings),
-        .target(name: "TranscriptParsing", swiftSettings: strictSettings),
+        .target(name: "TranscriptParsing", dependencies: ["ArchiveModel"], swiftSettings: strictSettings),
         .target(name: "ArchiveModel", swiftSettings: strictSettings),
 
         // I/O edges.
@@ -42,12 +44,19 @@ let package = Package(
         // Application layers.
         .target(
             name: "Routing",
-            dependencies: ["HTTP1", "Deflate", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HTTP1", "Deflate",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
             name: "ArchiveService",
-            dependencies: ["ArchiveModel", "TranscriptParsing", "Storage"],
+            dependencies: [
+                "ArchiveModel", "TranscriptParsing", "Storage",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -65,6 +74,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
         ),
@@ -74,12 +85,18 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "TranscriptParsingTests", dependencies: ["TranscriptParsing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "HTTP1"]),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTP1"]),
+        .testTarget(
+            name: "RoutingTests",
+            dependencies: ["Routing", "HTTP1", "Deflate", .product(name: "Prometheus", package: "swift-prometheus")]
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ArchiveModel"]),
         .testTarget(name: "ArchiveServiceTests", dependencies: ["ArchiveService", "Storage", "ArchiveModel"]),
         .testTarget(
             name: "ArchiveAPITests",
-            dependencies: ["ArchiveAPI", "ArchiveService", "Storage", "Routing", "Transport", "HTTP1"]
+            dependencies: [
+                "ArchiveAPI", "ArchiveService", "Storage", "Routing", "Transport", "HTTP1", "Deflate",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         .testTarget(name: "storyarchiveTests", dependencies: ["storyarchive"]),
     ]

@@ -23,10 +23,13 @@ public struct APIOptions: Sendable {
 public struct ArchiveAPI: Sendable {
     let service: ArchiveService
     let options: APIOptions
+    let metricsExposition: (@Sendable () -> [UInt8])?
 
-    public init(service: ArchiveService, options: APIOptions = APIOptions()) {
+    /// - Parameter metricsExposition: the Prometheus text for `GET /metrics`; nil leaves the route out.
+    public init(service: ArchiveService, options: APIOptions = APIOptions(), metricsExposition: (@Sendable () -> [UInt8])? = nil) {
         self.service = service
         self.options = options
+        self.metricsExposition = metricsExposition
     }
 
     /// Every route of the API.
@@ -46,15 +49,32 @@ public struct ArchiveAPI: Sendable {
             }
             return HTTPResponse.json(Array(#"{"status":"ready"}"#.utf8))
         })
+        if let metricsExposition {
+            table.add(.get, "/metrics", policy: RoutePolicy(cacheControl: "no-store"), sync: { _ in
+                HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: metricsExposition())
+            })
+        }
         table.add(.post, "/stories", policy: write, async: { [self] request in try await createStory(request) })
         table.add(.get, "/stories/:id", policy: read, async: { [service] request in
             let story = try await service.story(id: try request.idParameter("id"))
             return HTTPResponse.json(APIJSON.encode(StoryJSON(story)))
         })
+        table.add(.get, "/stories", policy: read, async: { [self] request in try await listStories(request) })
+        table.add(.put, "/stories/:id", policy: write, async: { [self] request in try await replaceStory(request) })
+        table.add(.delete, "/stories/:id", policy: RoutePolicy(requiresAuthorization: true), async: { [self] request in try await deleteStory(request) })
         table.add(.get, "/stories/:id/quotes", policy: read, async: { [service] request in
             let id = try request.idParameter("id")
             let quotes = try await service.quotes(storyID: id)
             return HTTPResponse.json(APIJSON.encode(StoryQuotesJSON(storyID: id, items: quotes.map { QuoteJSON($0) })))
+        })
+        table.add(.get, "/stories/:id/segments", policy: read, async: { [self] request in try await storySegments(request) })
+        table.add(.get, "/stories/:id/speakers", policy: read, async: { [self] request in try await storySpeakers(request) })
+        table.add(.get, "/speakers", policy: read, async: { [self] request in try await listSpeakers(request) })
+        table.add(.get, "/speakers/:id", policy: read, async: { [self] request in try await speaker(request) })
+        table.add(.get, "/speakers/:id/quotes", policy: read, async: { [self] request in try await speakerQuotes(request) })
+        table.add(.get, "/quotes", policy: read, async: { [self] request in try await searchQuotes(request) })
+        table.add(.get, "/openapi.json", policy: RoutePolicy(cacheControl: "public, max-age=300"), sync: { _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/openapi+json"], body: OpenAPIDocument.bytes)
         })
         return table
     }

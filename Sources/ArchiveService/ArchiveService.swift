@@ -1,4 +1,5 @@
 import ArchiveModel
+import CoreMetrics
 import Storage
 import TranscriptParsing
 
@@ -15,27 +16,31 @@ public struct IngestResult: Sendable {
 /// It owns the decision of which threads do blocking work: every parse and every database
 /// call runs on its `BlockingWorkPool`, never on the caller's (I/O or cooperative) thread.
 public final class ArchiveService: Sendable {
-    private let database: ArchiveDatabase
-    private let stories: StoryRepository
-    private let pool: BlockingWorkPool
+    let database: ArchiveDatabase
+    let stories: StoryRepository
+    let speakers: SpeakerRepository
+    let quotes: QuoteRepository
+    let pool: BlockingWorkPool
+    let timers: OperationTimers
 
-    public init(database: ArchiveDatabase, pool: BlockingWorkPool = BlockingWorkPool(label: "storyarchive.db", width: 4)) {
+    public init(
+        database: ArchiveDatabase, pool: BlockingWorkPool = BlockingWorkPool(label: "storyarchive.db", width: 4),
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.database = database
         self.stories = StoryRepository(database: database)
+        self.speakers = SpeakerRepository(database: database)
+        self.quotes = QuoteRepository(database: database)
         self.pool = pool
+        self.timers = OperationTimers(factory: metrics)
     }
 
     /// Parses and stores a transcript in one transaction.
     /// - Throws: `.unprocessable` when the transcript has nothing usable, `.storage` when it could not be kept.
     public func ingest(transcript: [UInt8], metadata: StoryMetadata = StoryMetadata()) async throws(ServiceError) -> IngestResult {
         let stories = self.stories
-        return try await pool.run { () throws(ServiceError) -> IngestResult in
-            let parsed: ParseResult
-            do throws(TranscriptError) {
-                parsed = try TranscriptParser.parse(bytes: transcript)
-            } catch {
-                throw .unprocessable(error.detail)
-            }
+        return try await pool.run(timer: timers.ingest) { () throws(ServiceError) -> IngestResult in
+            let parsed = try Self.parse(transcript)
             do throws(StorageError) {
                 let (story, created) = try stories.insert(parsed.story, transcript: transcript, metadata: metadata)
                 return IngestResult(story: story, created: created, warnings: parsed.warnings)
@@ -47,7 +52,7 @@ public final class ArchiveService: Sendable {
 
     public func story(id: Int64) async throws(ServiceError) -> Story {
         let stories = self.stories
-        return try await pool.run { () throws(ServiceError) -> Story in
+        return try await pool.run(timer: timers.story) { () throws(ServiceError) -> Story in
             let story: Story?
             do throws(StorageError) { story = try stories.story(id: id) } catch { throw .storage(error) }
             guard let story else { throw .notFound("there is no story \(id)") }
@@ -57,7 +62,7 @@ public final class ArchiveService: Sendable {
 
     public func quotes(storyID: Int64) async throws(ServiceError) -> [Quote] {
         let stories = self.stories
-        return try await pool.run { () throws(ServiceError) -> [Quote] in
+        return try await pool.run(timer: timers.quotes) { () throws(ServiceError) -> [Quote] in
             let quotes: [Quote]?
             do throws(StorageError) { quotes = try stories.quotes(storyID: storyID) } catch { throw .storage(error) }
             guard let quotes else { throw .notFound("there is no story \(storyID)") }
@@ -69,5 +74,27 @@ public final class ArchiveService: Sendable {
     public func isReady() async -> Bool {
         let database = self.database
         return await pool.run { database.isReady() }
+    }
+}
+
+/// Timers of the database work behind each use case (`storyarchive_db_seconds{operation}`).
+typealias CoreMetricsTimer = CoreMetrics.Timer
+
+struct OperationTimers: Sendable {
+    let ingest: CoreMetrics.Timer
+    let story: CoreMetrics.Timer
+    let quotes: CoreMetrics.Timer
+    let list: CoreMetrics.Timer
+    let search: CoreMetrics.Timer
+
+    init(factory: any MetricsFactory) {
+        func make(_ operation: String) -> CoreMetrics.Timer {
+            CoreMetrics.Timer(label: "storyarchive_db_seconds", dimensions: [("operation", operation)], factory: factory)
+        }
+        ingest = make("ingest")
+        story = make("story")
+        quotes = make("quotes")
+        list = make("list")
+        search = make("search")
     }
 }

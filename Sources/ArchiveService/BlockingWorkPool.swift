@@ -1,3 +1,4 @@
+import CoreMetrics
 import Dispatch
 
 /// A fixed number of serial queues for work that blocks a thread (SQLite calls, parsing).
@@ -17,11 +18,15 @@ public final class BlockingWorkPool: Sendable {
     public var width: Int { queues.count }
 
     /// Runs `body` on one of the pool's queues and resumes the caller with its result.
-    public func run<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+    /// - Parameter timer: records how long `body` ran (not the wait for a queue).
+    public func run<T: Sendable, E: Error>(timer: CoreMetrics.Timer? = nil, _ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
         let queue = queues[next.take(modulo: queues.count)]
         let result: Result<T, E> = await withCheckedContinuation { continuation in
             queue.async {
-                continuation.resume(returning: Result { () throws(E) -> T in try body() })
+                let started = DispatchTime.now().uptimeNanoseconds
+                let result = Result { () throws(E) -> T in try body() }
+                timer?.recordNanoseconds(Int64(clamping: DispatchTime.now().uptimeNanoseconds - started))
+                continuation.resume(returning: result)
             }
         }
         return try result.get()

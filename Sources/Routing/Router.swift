@@ -37,9 +37,14 @@ public final class Router: HTTPResponder {
     private let clientAddresses: ClientAddressResolver
     private let logger: Logger
     private let requestIDs = RequestIDGenerator()
+    private let metrics: RequestMetrics?
 
-    public init(routes: RouteTable, authorizer: any RequestAuthorizer, options: RouterOptions = RouterOptions(), logger: Logger) {
+    public init(
+        routes: RouteTable, authorizer: any RequestAuthorizer, options: RouterOptions = RouterOptions(),
+        metrics: RequestMetrics? = nil, logger: Logger
+    ) {
         self.routes = routes.routes
+        self.metrics = metrics
         self.authorizer = authorizer
         self.options = options
         self.clientAddresses = ClientAddressResolver(trustedProxies: options.trustedProxies)
@@ -55,7 +60,7 @@ public final class Router: HTTPResponder {
         } catch {
             let started = DispatchTime.now().uptimeNanoseconds
             let context = RequestContext(head: head, connection: connection, requestID: requestID(for: head), clientAddress: clientAddresses.clientAddress(peer: connection.remoteAddress, headers: head.headers), started: started)
-            return finish(error.response, context: context, policy: nil)
+            return finish(error.response, context: context, policy: nil, route: routeLabel(for: head))
         }
     }
 
@@ -76,13 +81,13 @@ public final class Router: HTTPResponder {
             }
             query = parsed
         } catch {
-            completion(finish(error.response, context: context, policy: nil))
+            completion(finish(error.response, context: context, policy: nil, route: routeLabel(for: head)))
             return
         }
         let route: Route, parameters: [String: String]
         switch admission {
         case .options(let allow):
-            completion(finish(HTTPResponse(status: .noContent, headers: ["Allow": allow]), context: context, policy: nil))
+            completion(finish(HTTPResponse(status: .noContent, headers: ["Allow": allow]), context: context, policy: nil, route: routeLabel(for: head)))
             return
         case .route(let r, let p):
             (route, parameters) = (r, p)
@@ -92,16 +97,17 @@ public final class Router: HTTPResponder {
             query: query, requestID: context.requestID, clientAddress: context.clientAddress
         )
         let policy = route.policy
+        let label = route.pattern.text
         switch route.handler {
         case .sync(let handler):
             let response: HTTPResponse
             do { response = try handler(routed) } catch { response = problem(for: error, context: context) }
-            completion(finish(response, context: context, policy: policy))
+            completion(finish(response, context: context, policy: policy, route: label))
         case .async(let handler):
             Task {
                 let response: HTTPResponse
                 do { response = try await handler(routed) } catch { response = self.problem(for: error, context: context) }
-                completion(self.finish(response, context: context, policy: policy))
+                completion(self.finish(response, context: context, policy: policy, route: label))
             }
         }
     }
@@ -189,13 +195,21 @@ public final class Router: HTTPResponder {
         return HTTPError(.internalServerError, detail: "the server failed to answer this request; quote request id \(context.requestID) when reporting it").response
     }
 
-    private func finish(_ response: HTTPResponse, context: RequestContext, policy: RoutePolicy?) -> HTTPResponse {
+    /// The pattern of the route a path belongs to, for metrics; "unmatched" when none does.
+    private func routeLabel(for head: RequestHead) -> String {
+        let segments = head.path.split(separator: "/", omittingEmptySubsequences: true)
+        return routes.first { $0.pattern.match(segments) != nil }?.pattern.text ?? "unmatched"
+    }
+
+    private func finish(_ response: HTTPResponse, context: RequestContext, policy: RoutePolicy?, route: String) -> HTTPResponse {
         var response = response
         if context.head.method == .get || context.head.method == .head {
             response.finishGET(request: context.head, cacheControl: policy?.cacheControl, compressionMinimum: options.compressionMinimumBytes)
         }
         response.headers.set("X-Request-ID", context.requestID)
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - context.started) / 1_000_000
+        let nanoseconds = DispatchTime.now().uptimeNanoseconds - context.started
+        metrics?.record(route: route, method: context.head.method, status: response.status.code, nanoseconds: nanoseconds)
+        let elapsed = Double(nanoseconds) / 1_000_000
         if logger.logLevel <= .info {
             logger.info("request", metadata: [
                 "method": "\(context.head.method)",

@@ -25,8 +25,12 @@ public final class ArchiveDatabase: Sendable {
         try self.init(path: path, migrate: migrate, busyTimeout: busyTimeout, migrations: Migration.embedded)
     }
 
-    /// For tests: a database migrated with another set of migrations.
-    init(path: String, migrate: Bool, busyTimeout: Duration, migrations: [Migration]) throws(StorageError) {
+    /// For tests: a database migrated with another set of migrations, and optionally every statement
+    /// any connection runs reported to `trace` (with its arguments expanded).
+    init(
+        path: String, migrate: Bool, busyTimeout: Duration, migrations: [Migration],
+        trace: (@Sendable (String) -> Void)? = nil
+    ) throws(StorageError) {
         self.path = path
         self.migrator = Migrator(migrations: migrations)
         try Migration.validate(migrations)
@@ -53,6 +57,11 @@ public final class ArchiveDatabase: Sendable {
             // WAL with synchronous=FULL: a committed ingest survives power loss, not only a crash
             // (https://sqlite.org/pragma.html#pragma_synchronous).
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let trace {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { trace(statement.expandedSQL) }
+                }
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

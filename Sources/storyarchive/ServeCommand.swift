@@ -67,13 +67,17 @@ struct ServeCommand: ParsableCommand {
             logger.notice("\(created ? "generated a write token" : "using the write token") in \(path) (send it as 'Authorization: Bearer <token>')")
         }
 
-        let service = ArchiveService(database: database)
-        let api = ArchiveAPI(service: service, options: APIOptions(maxTranscriptBytes: settings.maxBodyBytes))
+        let metrics = PrometheusWiring()
+        let service = ArchiveService(database: database, metrics: metrics.factory)
+        let api = ArchiveAPI(service: service, options: APIOptions(maxTranscriptBytes: settings.maxBodyBytes),
+                             metricsExposition: { metrics.exposition() })
         let router = Router(
             routes: api.routes, authorizer: BearerTokenAuthorizer(tokens: tokens),
-            options: RouterOptions(trustedProxies: Set(settings.trustedProxies)), logger: logger
+            options: RouterOptions(trustedProxies: Set(settings.trustedProxies)),
+            metrics: RequestMetrics(factory: metrics.factory), logger: logger
         )
         let server = HTTPServer(configuration: settings.serverConfiguration, responder: router, logger: logger)
+        metrics.observeConnections { server.openConnectionCount }
         do {
             try server.start()
         } catch {
@@ -108,7 +112,15 @@ struct ServeCommand: ParsableCommand {
 extension Settings {
     /// The HTTP server's settings.
     var serverConfiguration: ServerConfiguration {
-        ServerConfiguration(host: host, port: port)
+        ServerConfiguration(
+            host: host, port: port,
+            limits: HTTPLimits(
+                maxRequestLineBytes: maxRequestLineBytes, maxHeaderBytes: maxHeaderBytes,
+                maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes
+            ),
+            headerReadTimeout: headerReadTimeout, bodyReadTimeout: bodyReadTimeout,
+            idleTimeout: idleTimeout, writeTimeout: writeTimeout, maxConnections: maxConnections
+        )
     }
 }
 

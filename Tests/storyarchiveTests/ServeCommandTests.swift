@@ -91,8 +91,9 @@ final class RunningServer {
             process.terminate()
             throw ProcessError("the server did not report its address; log:\n\(collector.text)")
         }
-        guard let range = line.range(of: #":(\d+)"#, options: [.regularExpression, .backwards]),
-              let port = Int(line[range].dropFirst())
+        guard let address = line.range(of: "http://").map({ line[$0.upperBound...] }),
+              let colon = address.lastIndex(of: ":"),
+              let port = Int(address[address.index(after: colon)...].prefix(while: \.isNumber))
         else { throw ProcessError("no port in: \(line)") }
         return RunningServer(process: process, port: port, logReader: collector)
     }

@@ -1,0 +1,64 @@
+import Foundation
+import HTTP1
+
+/// Everything an operator may tune about the listener and its connections. Every field has a
+/// default that suits a small service behind a reverse proxy.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind: an IPv4/IPv6 literal or a host name. Default "127.0.0.1".
+    public var host: String
+    /// Port to bind; 0 picks an ephemeral port (read it back from `HTTPServer.localPort`). Default 8080.
+    public var port: Int
+    /// Request size limits enforced while parsing (414, 431, 413).
+    public var limits: HTTPLimits
+    /// Seconds a client has to deliver a complete request head, counted from its first byte
+    /// (from the accept for a new connection). Slow-drip heads are answered 408 and closed. Default 10.
+    public var headerReadTimeout: Double
+    /// Seconds a client has to deliver a whole body, counted from the end of its head. Default 60.
+    public var bodyReadTimeout: Double
+    /// Seconds an idle keep-alive connection is kept before it is closed silently. Default 75:
+    /// longer than a proxy's usual upstream keep-alive (60 s), so the proxy closes first and never
+    /// reuses a connection the server is closing.
+    public var idleTimeout: Double
+    /// Seconds without write progress before a connection whose client does not read is dropped. Default 30.
+    public var writeTimeout: Double
+    /// After answering with `Connection: close`, seconds to keep reading (and discarding) what the
+    /// client still sends, so that closing does not reset the connection before the client has
+    /// read the answer (RFC 9112 §9.6). Default 2.
+    public var closeLingerTimeout: Double
+    /// Open connections beyond which new ones are answered 503 and closed. Default 4096.
+    public var maxConnections: Int
+    /// Serial I/O queues the connections are spread over. Default: the number of active cores.
+    public var ioQueueCount: Int
+    /// The `Server` header value; empty to send none. Default "StoryArchive".
+    public var serverName: String
+    /// Pending listen backlog. Default 1024 (the kernel may cap it at somaxconn).
+    public var backlog: Int
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        limits: HTTPLimits = HTTPLimits(),
+        headerReadTimeout: Double = 10,
+        bodyReadTimeout: Double = 60,
+        idleTimeout: Double = 75,
+        writeTimeout: Double = 30,
+        closeLingerTimeout: Double = 2,
+        maxConnections: Int = 4096,
+        ioQueueCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+        serverName: String = "StoryArchive",
+        backlog: Int = 1024
+    ) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.headerReadTimeout = headerReadTimeout
+        self.bodyReadTimeout = bodyReadTimeout
+        self.idleTimeout = idleTimeout
+        self.writeTimeout = writeTimeout
+        self.closeLingerTimeout = closeLingerTimeout
+        self.maxConnections = maxConnections
+        self.ioQueueCount = max(1, ioQueueCount)
+        self.serverName = serverName
+        self.backlog = backlog
+    }
+}

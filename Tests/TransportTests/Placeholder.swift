@@ -1,5 +1,0 @@
-import XCTest
-
-final class TransportTestsPlaceholder: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
