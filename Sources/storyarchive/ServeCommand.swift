@@ -115,7 +115,15 @@ struct ServeCommand: ParsableCommand {
 extension Settings {
     /// The HTTP server's settings.
     var serverConfiguration: ServerConfiguration {
-        ServerConfiguration(host: host, port: port)
+        ServerConfiguration(
+            host: host, port: port,
+            limits: HTTPLimits(
+                maxRequestLineBytes: maxRequestLineBytes, maxHeaderBytes: maxHeaderBytes,
+                maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes
+            ),
+            headerReadTimeout: headerReadTimeout, bodyReadTimeout: bodyReadTimeout,
+            idleTimeout: idleTimeout, writeTimeout: writeTimeout, maxConnections: maxConnections
+        )
     }
 }
 
