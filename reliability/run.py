@@ -56,6 +56,7 @@ class Context:
         self.failed = 0
         self.skipped = []
         self.known = []
+        self.reported = set()
         self.strict = False
         self.figures = []
         self.suite = ""
@@ -96,6 +97,26 @@ class Context:
             return
         for d in self.dirs:
             shutil.rmtree(d, ignore_errors=True)
+
+
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "WARNING: ThreadSanitizer", "runtime error:", "ERROR: LeakSanitizer")
+
+
+def scan_sanitizer_reports(ctx):
+    """With a sanitized binary (e.g. .build-asan/debug/storyarchive), a report in any server log of
+    this suite is a failure even when the requests looked fine. Quiet when the logs are clean."""
+    for d in ctx.dirs:
+        for root, _, files in os.walk(d):
+            for f in files:
+                if not f.endswith(".log"):
+                    continue
+                with open(os.path.join(root, f), "rb") as fh:
+                    text = fh.read().decode("utf-8", "replace")
+                for mark in SANITIZER_MARKS:
+                    at = text.find(mark)
+                    if at >= 0 and (ctx.suite, f, mark) not in ctx.reported:
+                        ctx.reported.add((ctx.suite, f, mark))
+                        ctx.expect(False, "no sanitizer report in %s" % f, text[at:at + 1500])
 
 
 def main(argv=None):
@@ -143,6 +164,7 @@ def main(argv=None):
                 ctx.skip(name, str(e))
             except Exception as e:  # a crash of the check itself is a failure, never a silent pass
                 ctx.expect(False, "completed without an error", "%s: %s\n%s" % (type(e).__name__, e, traceback.format_exc()))
+            scan_sanitizer_reports(ctx)
             print("   (%s took %.1f s)" % (name, time.monotonic() - t0), flush=True)
     finally:
         ctx.cleanup()
