@@ -76,8 +76,9 @@ struct ServeCommand: ParsableCommand {
         let router = Router(
             routes: api.routes, authorizer: BearerTokenAuthorizer(tokens: tokens),
             options: RouterOptions(trustedProxies: Set(settings.trustedProxies)),
-            metrics: RequestMetrics(factory: metrics.factory), logger: logger
+            metrics: RequestMetrics(factory: metrics.factory), cache: api.makeResponseCache(), logger: logger
         )
+        service.watchForOtherWriters()
         let server = HTTPServer(configuration: settings.serverConfiguration, responder: router, logger: logger)
         metrics.observeConnections { server.openConnectionCount }
         do {
@@ -114,7 +115,15 @@ struct ServeCommand: ParsableCommand {
 extension Settings {
     /// The HTTP server's settings.
     var serverConfiguration: ServerConfiguration {
-        ServerConfiguration(host: host, port: port)
+        ServerConfiguration(
+            host: host, port: port,
+            limits: HTTPLimits(
+                maxRequestLineBytes: maxRequestLineBytes, maxHeaderBytes: maxHeaderBytes,
+                maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes
+            ),
+            headerReadTimeout: headerReadTimeout, bodyReadTimeout: bodyReadTimeout,
+            idleTimeout: idleTimeout, writeTimeout: writeTimeout, maxConnections: maxConnections
+        )
     }
 }
 
