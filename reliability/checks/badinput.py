@@ -42,7 +42,7 @@ def generated_http():
     yield ("gen-only-crlf-128k", b"\r\n" * (1 << 16), "400|close", True)
     yield ("gen-gzip-bomb", POST + b"Content-Type: text/plain\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb) + bomb,
            "413", False)
-    chunks = b"".join(b"400\r\n" + b"x" * 1024 + b"\r\n" for _ in range(9 * 1024)) + b"0\r\n\r\n"
+    chunks = b"".join(b"400\r\n" + b"x" * 1024 + b"\r\n" for _ in range(11 * 1024)) + b"0\r\n\r\n"  # 11 MiB: past the 10 MiB default
     yield ("gen-chunked-over-body-limit", POST + b"Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks,
            "413", False)
     yield ("gen-body-over-limit-11m", POST + b"Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % (11 << 20) + b"y" * (11 << 20),
