@@ -31,7 +31,7 @@ enum Clutter {
         if first < 0x80, !prefixStarts.contains(first | 0x20), line.byteCount > 40 { return false }
         let lower = line.prefix(26).lowercased()
         for p in prefixes where lower.hasPrefix(p) { return true }
-        // "Top News »": a short navigation link.
+        // "More News »": a short navigation link.
         if line.byteCount <= 40, line.hasSuffix("»"), line.words.count <= 4 { return true }
         return false
     }

@@ -50,7 +50,7 @@ enum Lexicon {
         "delegation", "mufti", "imam", "priest", "pastor", "bishop", "monk", "nun", "rabbi",
     ]
 
-    /// Words that make a phrase look like an organisation ("... of the Federal Association").
+    /// Words that make a phrase look like an organisation ("... of the Harbour Authority").
     static let organisationWords: Set<String> = [
         "academy", "agency", "association", "federation", "company", "corporation", "corp", "inc",
         "ltd", "llc", "group", "university", "college", "institute", "institution", "ministry",

@@ -172,9 +172,9 @@ enum SpeakerLabelParser {
 
     /// Splits what is left after the name into a title and an organisation.
     /// Several parts: the first is the title, the rest the organisation ("Director, Science and
-    /// Technology Commission of Shanghai Municipality"). One part: "Editor-in-chief of X" and
-    /// "X's campaign chief" name an organisation; "President of Venezuela" stays a title,
-    /// because "Venezuela" does not look like an organisation.
+    /// Technology Office of Nordfjord County"). One part: "Editor-in-chief of X" and
+    /// "X's campaign chief" name an organisation; "Mayor of Valdera" stays a title,
+    /// because "Valdera" does not look like an organisation.
     static func splitRole(_ others: [String], allCaps: Bool) -> (String?, String?) {
         guard let first = others.first else { return (nil, nil) }
         if others.count >= 2 {
@@ -196,7 +196,7 @@ enum SpeakerLabelParser {
             if roleInT, looksLikeOrganisation(o, allCaps: allCaps) { return (t, o) }
             break
         }
-        // "opposition’s campaign chief" → organisation "opposition", title "campaign chief".
+        // "the union’s chief negotiator" → organisation "the union", title "chief negotiator".
         for mark in ["’s ", "'s "] {
             if let r = p.firstRange(of: mark) {
                 let owner = String(p[..<r.lowerBound]).trimmingLabelPunctuation()
@@ -233,7 +233,7 @@ enum SpeakerLabelParser {
     // MARK: - Notes in parentheses
 
     /// Removes "(English)", "(in Ukrainian)", "(Spanish, 18 sec)", "(Through interpreter)" from a
-    /// label, recording what they say. Other parentheses ("(NICE)") are part of the label.
+    /// label, recording what they say. Other parentheses ("(FFA)") are part of the label.
     static func removeLanguageNotes(from label: String, language: inout String?, interpreted: inout Bool) -> String {
         var out = ""
         var i = label.startIndex
@@ -284,7 +284,7 @@ enum SpeakerLabelParser {
 
     // MARK: - Display name
 
-    /// "MUSTAFINA ALMIRA" → "Mustafina Almira", "JEAN-PIERRE O'NEIL" → "Jean-Pierre O'Neil".
+    /// "QIN LANFANG" → "Qin Lanfang", "JEAN-PIERRE O'NEIL" → "Jean-Pierre O'Neil".
     /// Names already in mixed case are kept as written.
     static func displayName(_ name: String) -> String {
         let collapsed = name.collapsingSpaces()

@@ -150,7 +150,7 @@ enum TitleFinder {
         return Found(title: nil, titleLine: nil, isNewsroom: isNewsroom)
     }
 
-    /// "India Plane Crash 8- REPLAY Plane overshoots runway" → "India Plane Crash 8":
+    /// "Chile Quake Relief- NEW Aid reaches coastal towns" → "Chile Quake Relief":
     /// agency slugs append a version word in capitals after a dash, then a summary.
     static func cleanStorySlug(_ s: String) -> String {
         var t = Substring(s.collapsingSpaces())
@@ -176,7 +176,7 @@ enum TitleFinder {
     }
 
     /// Rundown scripts name each story by a slug line directly above its metadata block
-    /// ("Wiley" above "ANCHOR=", "NEWSCAST=", "WRITER="). The first such block wins.
+    /// ("Bridge" above "ANCHOR=", "NEWSCAST=", "WRITER="). The first such block wins.
     static func newsroomSlug(_ lines: [String]) -> String? {
         var i = 1
         while i < min(lines.count, scanLimit) {
@@ -212,7 +212,7 @@ enum TitleFinder {
         return true
     }
 
-    /// "China: Shanghai spearheads ..." → "China": a headline that opens with a place name.
+    /// "Norway: Fjord town tests ..." → "Norway": a headline that opens with a place name.
     static func locationPrefix(of title: String) -> String? {
         guard let colon = title.firstIndex(of: ":") else { return nil }
         let prefix = title[..<colon].trimmingSpaces()

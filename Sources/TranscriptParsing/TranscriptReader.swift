@@ -166,7 +166,7 @@ struct TranscriptReader {
     private mutating func prose(_ text: Substring) {
         var t = text.trimmingSpaces()
         if t.isEmpty { return }
-        // Production notes ("++QUALITY AS INCOMING++") are not story text.
+        // Production notes ("++AUDIO AS RECEIVED++") are not story text.
         if t.containsBytePair(0x2B, 0x2B) { t = Substring(Self.removingNotes(t)) ; if t.isEmpty { return } }
         if t.byteCount <= titleByteLimit, titleKeys.contains(Self.comparable(t)) { return }
         // Short headings above the story on a web page (site name, channel, slug).
@@ -180,7 +180,7 @@ struct TranscriptReader {
             if MetadataParsing.looksLikeRestriction(t) { meta.noteInlineRestriction(t); return }
             if t.byteCount <= 80, t.isAllCapsText, t.words.count <= 6 { return }
         }
-        if isNewsroom, t.byteCount <= 40, !t.contains(" ") { return }  // rundown slugs ("WX-Head")
+        if isNewsroom, t.byteCount <= 40, !t.contains(" ") { return }  // rundown slugs ("Weather-Tease")
         if pendingSoundBite {
             flushParagraph()
             builder.addSegment(.soundBite, text: t.collapsingSpaces())
@@ -699,7 +699,7 @@ struct TranscriptReader {
             if eq.key == "SUPER" {
                 let text = Self.superText(eq.value)
                 if !text.contains("/"), !text.contains(","), text.words.count <= 3, text.hasLetters {
-                    // A super with no title is a place locator ("SUPER=03-Roanoke;").
+                    // A super with no title is a place locator ("SUPER=03-Millbrook;").
                     meta.noteLocator(text)
                 } else if let label = SpeakerLabelParser.parse(text) {
                     builder.refineSpeaker(matching: label)
@@ -719,7 +719,7 @@ struct TranscriptReader {
         return false
     }
 
-    /// "01-Alton Prillaman/Defense Attorney;" → "Alton Prillaman/Defense Attorney".
+    /// "01-Karen Osei/Millbrook Mayor;" → "Karen Osei/Millbrook Mayor".
     static func superText(_ value: Substring) -> String {
         var v = value.trimmingSpaces()
         if let dash = v.firstIndex(of: "-"), v[..<dash].allSatisfy(\.isNumber) { v = v[v.index(after: dash)...] }
@@ -768,7 +768,7 @@ struct TranscriptReader {
 
     private static let separatorBytes: Set<UInt8> = Set("-=_*~/()#".utf8)
 
-    /// "Tuesday, Jul 01, 2014 - 01:39": a date with the clip's length after a dash.
+    /// "Friday, Aug 16, 2024 - 02:14": a date with the clip's length after a dash.
     private func dateAndDuration(_ t: Substring) -> Substring? {
         guard t.byteCount <= 60, let r = t.lastRange(of: " - ") else { return nil }
         let tail = t[r.upperBound...]
@@ -778,7 +778,7 @@ struct TranscriptReader {
         return MetadataParsing.date(head) != nil ? tail : nil
     }
 
-    /// "(14 Dec 2024)" or "Tuesday, 3 June 2025": a date alone on its line is page metadata.
+    /// "(3 May 2022)" or "Tuesday, 3 June 2025": a date alone on its line is page metadata.
     private func isDateOnly(_ t: Substring) -> Bool {
         guard t.byteCount <= 40, t.containsASCIIDigit else { return false }
         var core = t
@@ -789,7 +789,7 @@ struct TranscriptReader {
         return MetadataParsing.date(core) != nil
     }
 
-    /// A line that is only an agency's name ("ASSOCIATED PRESS") credits the pictures.
+    /// A line that is only an agency's name ("REUTERS") credits the pictures.
     static func agencyLine(_ t: Substring) -> String? {
         guard t.byteCount <= 24 else { return nil }
         return switch t.uppercased() {
