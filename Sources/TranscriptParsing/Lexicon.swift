@@ -16,6 +16,8 @@ enum Lexicon {
         "quechua", "creole", "macedonian", "slovenian", "tigrinya", "oromo", "marathi", "gujarati",
         "kannada", "malayalam", "sindhi", "balochi", "hmong", "javanese", "sundanese", "lingala",
         "wolof", "kinyarwanda", "kirundi", "shona", "xhosa", "sotho", "tswana", "malagasy",
+        "maori", "samoan", "tongan", "fijian", "inuktitut", "sami", "faroese", "luxembourgish",
+        "romani", "yiddish", "aramaic", "berber", "tamazight", "twi", "akan", "ewe", "fula", "bambara",
     ]
 
     /// Words that mark a label part as a role or a description rather than a person's name.

@@ -81,7 +81,7 @@ enum Markers {
             // capitals: a colon, a number, a parenthesis, or the end of the line.
             if !inParens, ["SOT", "INTERVIEW", "PTC"].contains(word) {
                 let r = rest.trimmingSpaces()
-                guard r.isEmpty || r.first == ":" || r.first == "(" || r.first?.isNumber == true else { continue }
+                guard r.isEmpty || r.first == ":" || r.first == "(" || r.first == "," || r.first?.isNumber == true else { continue }
             }
             return (kind, rest)
         }
@@ -129,7 +129,7 @@ struct SpeechHeader {
         while true {
             t = t.trimmingSpaces()
             guard let c = t.first else { break }
-            if c == ":" || c == "-" || c == "–" || c == "—" || c == "." {
+            if c == ":" || c == "-" || c == "–" || c == "—" || c == "." || c == "," {
                 t = t.dropFirst()
                 continue
             }
@@ -147,6 +147,15 @@ struct SpeechHeader {
                 if let note = LanguageNote.read(content) {
                     if language == nil { language = note.language }
                     interpreted = interpreted || note.interpreted
+                    t = t[t.index(after: close)...]
+                    continue
+                }
+                // Right after the keyword, a parenthesis holding one capitalised word is the
+                // language even when the word list does not know it ("(Maori)").
+                let w = content.trimmingSpaces()
+                if language == nil, !w.isEmpty, w.count <= 20, w.first?.isUppercase == true,
+                   w.allSatisfy({ $0.isLetter || $0 == "/" || $0 == "-" }) {
+                    language = String(w.prefix { $0.isLetter })
                     t = t[t.index(after: close)...]
                     continue
                 }

@@ -181,20 +181,24 @@ enum SpeakerLabelParser {
             return (first, others.dropFirst().joined(separator: ", "))
         }
         let p = first
-        for connector in [" of ", " at ", " for ", " with "] {
+        // " at " first: in "Professor of Economics at Kelmu University" the organisation follows "at".
+        for connector in [" at ", " of ", " for ", " with "] {
             guard let r = p.lowercased().firstRange(of: connector) else { continue }
             let lower = p.lowercased()
             let startOffset = lower.distance(from: lower.startIndex, to: r.lowerBound)
             let endOffset = lower.distance(from: lower.startIndex, to: r.upperBound)
             let t = String(p.prefix(startOffset)).trimmingLabelPunctuation()
             let o = String(p.dropFirst(endOffset)).trimmingLabelPunctuation()
-            guard !t.isEmpty, !o.isEmpty else { break }
-            let roleInT = t.words.contains { w in
+            guard !t.isEmpty, !o.isEmpty else { continue }
+            // The part before the connector is a role: a known role word, or a short phrase
+            // that is not itself an organisation ("glaciologist at the University of Bern").
+            let tWords = t.words
+            let roleInT = tWords.contains { w in
                 let lw = normalizedWord(w)
                 return Lexicon.roleWords.contains(lw) || lw.split(separator: "-").contains { Lexicon.roleWords.contains(String($0)) }
             }
-            if roleInT, looksLikeOrganisation(o, allCaps: allCaps) { return (t, o) }
-            break
+            let shortDescription = tWords.count <= 3 && !tWords.contains { Lexicon.organisationWords.contains(normalizedWord($0)) }
+            if roleInT || shortDescription, looksLikeOrganisation(o, allCaps: allCaps) { return (t, o) }
         }
         // "the union’s chief negotiator" → organisation "the union", title "chief negotiator".
         for mark in ["’s ", "'s "] {
@@ -214,7 +218,8 @@ enum SpeakerLabelParser {
             let lw = normalizedWord(w)
             return Lexicon.roleWords.contains(lw) || lw.split(separator: "-").contains { Lexicon.roleWords.contains(String($0)) }
         }
-        if !hasRole, looksLikeOrganisation(p, allCaps: allCaps) { return (nil, p) }
+        // A lowercase start ("glaciologist ...") describes a person, it does not name an organisation.
+        if !hasRole, p.first?.isUppercase == true, looksLikeOrganisation(p, allCaps: allCaps) { return (nil, p) }
         return (p, nil)
     }
 

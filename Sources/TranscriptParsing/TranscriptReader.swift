@@ -814,7 +814,8 @@ struct TranscriptReader {
     static func interviewLabelCandidate(_ t: Substring) -> (label: String, body: Substring)? {
         guard let f = t.first, f.isUppercase, let colon = t.utf8.prefix(48).firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let label = t[..<colon].trimmingSpaces()
-        guard label.count >= 2, label.isAllCapsText,
+        // "Q:" and "A:" are the interviewer's and the answer's lines of a transcript.
+        guard label.count >= 2 || label == "Q" || label == "A", label.isAllCapsText,
               label.allSatisfy({ $0.isLetter || $0 == " " || $0 == "." || $0 == "'" || $0 == "’" || $0 == "-" }) else { return nil }
         let w = label.words
         guard w.count >= 1, w.count <= 5 else { return nil }
