@@ -62,10 +62,14 @@ enum Markers {
         ("UPSOUND", .natSound), ("NATSOUND", .natSound), ("NAT SOUND", .natSound), ("NATSOT", .natSound),
     ]
 
+    static let speechFirstBytes: Set<UInt8> = Set(speechWords.compactMap { $0.0.utf8.first } + [UInt8(ascii: "(")])
+
     /// Reads a speech marker at the start of `line`: the keyword, an optional bite number,
     /// colons, and any parenthesised language notes before the label.
     /// "(SOUNDBITE) (Russian) ..." (Reuters) puts the keyword itself in parentheses.
     static func speechKeyword(atStartOf line: Substring) -> (SegmentKind, Substring)? {
+        // Every keyword starts with one of these bytes (or "("): most lines stop here.
+        guard let b = line.utf8.first, speechFirstBytes.contains(b) else { return nil }
         var t = line
         var inParens = false
         if t.first == "(" { t = t.dropFirst(); inParens = true }

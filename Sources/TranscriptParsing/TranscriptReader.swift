@@ -520,7 +520,7 @@ struct TranscriptReader {
         var lineCount = 0
         while true {
             lineCount += 1
-            if let close = body.unicodeScalars.firstIndex(where: { closerScalars.contains($0) }) {
+            if let close = Self.firstCloser(in: body, closers: closerScalars) {
                 parts.append(body[..<close])
                 let after = body[body.index(after: close)...].trimmingSpaces()
                 if after.isEmpty, let (nextOpener, nextBody) = continuationParagraph() {
@@ -549,6 +549,23 @@ struct TranscriptReader {
             }
         }
         result.text = Self.joinQuote(parts)
+    }
+
+    /// The first closing mark in `body`, found on UTF-8 bytes: only bytes that can start one of
+    /// the closing marks ('"', or the lead byte of a curly or angle mark) are decoded.
+    static func firstCloser(in body: Substring, closers: Set<Unicode.Scalar>) -> Substring.Index? {
+        let view = body.utf8
+        var i = view.startIndex
+        while i < view.endIndex {
+            let b = view[i]
+            if b == 0x22 {
+                if closers.contains("\"") { return i }
+            } else if b == 0xE2 || b == 0xC2 {
+                if let scalar = body.unicodeScalars[i...].first, closers.contains(scalar) { return i }
+            }
+            i = view.index(after: i)
+        }
+        return nil
     }
 
     /// After a quotation closed (or a paragraph ended open), a following paragraph that starts
@@ -741,7 +758,7 @@ struct TranscriptReader {
     }
 
     private func cueKind(_ t: Substring) -> SegmentKind? {
-        guard t.byteCount <= 24 else { return nil }
+        guard t.byteCount <= 24, let f = t.utf8.first, (f >= 0x41 && f <= 0x5A) || f == UInt8(ascii: "(") else { return nil }
         var core = t
         if core.hasPrefix("("), core.hasSuffix(")") { core = core.dropFirst().dropLast() }
         // "SOT 10:12:42": a cue followed by a timecode.
@@ -812,7 +829,7 @@ struct TranscriptReader {
 
     /// A line starting with a name in capitals and a colon ("JOHN SMITH: (Through interpreter) ...").
     static func interviewLabelCandidate(_ t: Substring) -> (label: String, body: Substring)? {
-        guard let f = t.first, f.isUppercase, let colon = t.utf8.prefix(48).firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        guard let b = t.utf8.first, b >= 0x80 || (b >= 0x41 && b <= 0x5A), let f = t.first, f.isUppercase, let colon = t.utf8.prefix(48).firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let label = t[..<colon].trimmingSpaces()
         // "Q:" and "A:" are the interviewer's and the answer's lines of a transcript.
         guard label.count >= 2 || label == "Q" || label == "A", label.isAllCapsText,
