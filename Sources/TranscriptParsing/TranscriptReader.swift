@@ -32,6 +32,7 @@ struct TranscriptReader {
     private(set) var sawStructure = false
     private(set) var clutterLines = 0
     private var labelCache: [String: SpeakerLabel?] = [:]
+    private var valueDepth = 0
 
     init(lines: [String], title: String, interviewLabels: Set<String>, isNewsroom: Bool) {
         self.lines = lines
@@ -224,6 +225,17 @@ struct TranscriptReader {
 
     // MARK: - Sections and headers
 
+    /// A section key's value is read like a line ("SHOTLIST: CAN THO, ..."). A value that is
+    /// itself a run of section keys ("STORYLINE: STORYLINE: ...") is read as prose beyond a
+    /// small depth, so no input can recurse without bound.
+    private mutating func processValue(_ value: Substring) {
+        guard !value.isEmpty else { return }
+        if valueDepth >= 4 { prose(value); return }
+        valueDepth += 1
+        process(value)
+        valueDepth -= 1
+    }
+
     private mutating func enterStoryline() {
         flushParagraph()
         section = .storyline
@@ -237,10 +249,10 @@ struct TranscriptReader {
         switch key {
         case .shotlist:
             section = .shotlist
-            if !value.isEmpty { process(value) }
+            processValue(value)
         case .storyline, .script:
             enterStoryline()
-            if !value.isEmpty { process(value) }
+            processValue(value)
         case .ignored, .type, .firstRun, .category, .shootingTime, .summary, .slug, .story, .title, .headline:
             if let d = MetadataParsing.dateline(line) { meta.addDateline(d) }
             meta.noteHeader(key, value: value)
