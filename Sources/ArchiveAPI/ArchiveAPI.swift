@@ -32,10 +32,17 @@ public struct ArchiveAPI: Sendable {
         self.metricsExposition = metricsExposition
     }
 
+    /// The response cache for the read routes, valid until the service's data changes.
+    public func makeResponseCache() -> ResponseCache {
+        let generation = service.generation
+        return ResponseCache { generation.current }
+    }
+
     /// Every route of the API.
     public var routes: RouteTable {
         var table = RouteTable()
-        let read = RoutePolicy(cacheControl: "no-cache")
+        // Reads depend only on the data: cacheable until the data generation moves.
+        let read = RoutePolicy(cacheControl: "no-cache", cacheable: true)
         let write = RoutePolicy(
             requiresAuthorization: true, maxBodyBytes: options.maxTranscriptBytes,
             acceptedContentTypes: ["text/plain", "application/json"]

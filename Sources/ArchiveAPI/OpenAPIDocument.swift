@@ -62,13 +62,22 @@ enum OpenAPIDocument {
             "minLength": 1
           },
           "source_url": {
-            "type": "string"
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "published_at": {
-            "type": "string"
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "language": {
-            "type": "string"
+            "type": [
+              "string",
+              "null"
+            ]
           }
         }
       },
@@ -722,9 +731,10 @@ enum OpenAPIDocument {
           {
             "name": "cursor",
             "in": "query",
-            "description": "The `next` value of the previous page, as is.",
+            "description": "The `next` value of the previous page, as is; empty or absent for the first page.",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "pattern": "^[A-Za-z0-9_-]{0,512}$"
             }
           },
           {
@@ -1388,9 +1398,10 @@ enum OpenAPIDocument {
           {
             "name": "cursor",
             "in": "query",
-            "description": "The `next` value of the previous page, as is.",
+            "description": "The `next` value of the previous page, as is; empty or absent for the first page.",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "pattern": "^[A-Za-z0-9_-]{0,512}$"
             }
           },
           {
@@ -1541,9 +1552,10 @@ enum OpenAPIDocument {
           {
             "name": "cursor",
             "in": "query",
-            "description": "The `next` value of the previous page, as is.",
+            "description": "The `next` value of the previous page, as is; empty or absent for the first page.",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "pattern": "^[A-Za-z0-9_-]{0,512}$"
             }
           },
           {
@@ -1645,9 +1657,10 @@ enum OpenAPIDocument {
           {
             "name": "cursor",
             "in": "query",
-            "description": "The `next` value of the previous page, as is.",
+            "description": "The `next` value of the previous page, as is; empty or absent for the first page.",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "pattern": "^[A-Za-z0-9_-]{0,512}$"
             }
           },
           {

@@ -30,9 +30,11 @@ extension ArchiveService {
     /// Replaces a story's transcript and re-parses it, keeping its id.
     public func replaceStory(id: Int64, transcript: [UInt8], metadata: StoryMetadata) async throws(ServiceError) -> IngestResult {
         let stories = self.stories
+        let generation = self.generation
         return try await pool.run(timer: timers.ingest) { () throws(ServiceError) -> IngestResult in
             let parsed = try Self.parse(transcript)
             do throws(StorageError) {
+                defer { generation.advance() }
                 let story = try stories.replace(id: id, with: parsed.story, transcript: transcript, metadata: metadata)
                 return IngestResult(story: story, created: false, warnings: parsed.warnings)
             } catch .notFound {
@@ -46,7 +48,11 @@ extension ArchiveService {
     /// Deletes a story, its quotes, and the speakers left without any appearance.
     public func deleteStory(id: Int64) async throws(ServiceError) {
         let stories = self.stories
-        let deleted = try await storage(timer: timers.ingest) { () throws(StorageError) in try stories.delete(id: id) }
+        let generation = self.generation
+        let deleted = try await storage(timer: timers.ingest) { () throws(StorageError) in
+            defer { generation.advance() }
+            return try stories.delete(id: id)
+        }
         guard deleted else { throw .notFound("there is no story \(id)") }
     }
 

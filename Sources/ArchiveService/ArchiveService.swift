@@ -1,5 +1,6 @@
 import ArchiveModel
 import CoreMetrics
+import Dispatch
 import Storage
 import TranscriptParsing
 
@@ -22,6 +23,8 @@ public final class ArchiveService: Sendable {
     let quotes: QuoteRepository
     let pool: BlockingWorkPool
     let timers: OperationTimers
+    /// Moves on every change to the data; response caches key their validity on it.
+    public let generation = DataGeneration()
 
     public init(
         database: ArchiveDatabase, pool: BlockingWorkPool = BlockingWorkPool(label: "storyarchive.db", width: 4),
@@ -39,10 +42,12 @@ public final class ArchiveService: Sendable {
     /// - Throws: `.unprocessable` when the transcript has nothing usable, `.storage` when it could not be kept.
     public func ingest(transcript: [UInt8], metadata: StoryMetadata = StoryMetadata()) async throws(ServiceError) -> IngestResult {
         let stories = self.stories
+        let generation = self.generation
         return try await pool.run(timer: timers.ingest) { () throws(ServiceError) -> IngestResult in
             let parsed = try Self.parse(transcript)
             do throws(StorageError) {
                 let (story, created) = try stories.insert(parsed.story, transcript: transcript, metadata: metadata)
+                if created { generation.advance() }
                 return IngestResult(story: story, created: created, warnings: parsed.warnings)
             } catch {
                 throw .storage(error)
@@ -68,6 +73,11 @@ public final class ArchiveService: Sendable {
             guard let quotes else { throw .notFound("there is no story \(storyID)") }
             return quotes
         }
+    }
+
+    /// Notices writes by other processes to the same database file within `interval`.
+    public func watchForOtherWriters(every interval: DispatchTimeInterval = .milliseconds(200)) {
+        generation.watch(database, every: interval)
     }
 
     /// Whether the database is reachable and migrated.

@@ -15,7 +15,7 @@ enum Clutter {
     ]
 
     static let prefixes: [String] = [
-        "uploaded by ", "performing search for", "we use cookies", "this website uses cookies",
+        "uploaded by ", "performing search for", "search results", "we use cookies", "this website uses cookies",
         "by continuing to use", "© ", "copyright ©", "all rights reserved", "▲", "▼", "• ", "· ",
         "follow us on", "share this", "click here", "privacy policy", "terms of use", "terms and conditions",
     ]

@@ -33,7 +33,7 @@ enum HeaderKey: Sendable, Equatable {
         "SCRIPT EDITOR": .ignored, "EDITOR": .ignored, "UPDATE": .ignored, "DATE": .ignored,
         "PEOPLE": .ignored, "ASPECT RATIO": .ignored, "SUBSCRIPTION": .ignored, "KEYWORDS": .ignored,
         "LANGUAGE": .ignored, "AUDIO": .ignored, "CREDIT": .ignored, "CREDITS": .ignored,
-        "FILE": .ignored, "ARCHIVE": .ignored, "IMAGES": .ignored, "NOTE": .ignored,
+        "FILE": .ignored, "ARCHIVE": .ignored, "IMAGES": .shotlist, "NOTE": .ignored,
         "EDITOR'S NOTE": .ignored, "EDITORS NOTE": .ignored, "TX": .ignored, "TX DATE": .ignored,
         "VIDEO APPROVER'S INITIALS": .ignored, "COUNTRY": .ignored, "TOPIC": .ignored,
         "TAGS": .ignored, "FORMAT": .ignored, "RESOLUTION": .ignored, "FRAME RATE": .ignored,

@@ -65,6 +65,9 @@ enum Lexicon {
         "gazette", "tribune", "herald", "observer", "review", "trust", "alliance", "coalition",
         "movement", "front", "network", "exchange", "bloc", "secretariat", "cabinet", "municipality",
         "province", "state", "city", "county", "district", "region", "unit", "division", "team",
+        "cooperative", "co-operative", "collective", "factory", "farm", "workshop", "studio", "hotel",
+        "restaurant", "airline", "airport", "port", "harbour", "harbor", "station", "church", "mosque",
+        "temple", "zoo", "park", "reserve", "observatory", "brigade", "battalion", "regiment", "command",
     ]
 
     /// Lowercase words that may sit inside a personal name ("Ursula von der Leyen").

@@ -22,8 +22,16 @@ struct LineSplitter {
         let splitHeaders = Set(headerCuts.map(\.key)).count >= 2
         var headerIndex = 0
         var i = 1
+        // Inside "++CLIENT NOTE ... ++" production notes nothing is a marker.
+        var inNote = b.count > 1 && b[0] == UInt8(ascii: "+") && b[1] == UInt8(ascii: "+")
+        if inNote { i = 2 }
         while i < b.count {
-            guard b[i - 1] == 0x20, b[i] != 0x20 else { i += 1; continue }
+            if b[i] == UInt8(ascii: "+"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "+") {
+                inNote.toggle()
+                i += 2
+                continue
+            }
+            guard !inNote, b[i - 1] == 0x20, b[i] != 0x20 else { i += 1; continue }
             if splitHeaders {
                 while headerIndex < headerCuts.count, headerCuts[headerIndex].offset < i { headerIndex += 1 }
                 if headerIndex < headerCuts.count, headerCuts[headerIndex].offset == i {

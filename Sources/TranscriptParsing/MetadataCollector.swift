@@ -73,6 +73,12 @@ struct MetadataCollector {
         }
     }
 
+    var locator: String?
+
+    mutating func noteLocator(_ place: String) {
+        if locator == nil { locator = place }
+    }
+
     mutating func noteStandaloneDuration(_ t: Substring) {
         if standaloneDuration == nil { standaloneDuration = MetadataParsing.duration(t) }
     }
@@ -109,7 +115,7 @@ struct MetadataCollector {
         if let d = firstDateline ?? firstArchiveDateline {
             return Dateline(place: locationField ?? d.place, date: d.date, isoDate: d.isoDate)
         }
-        if let location = locationField { return Dateline(place: location) }
+        if let place = locationField ?? locator { return Dateline(place: place) }
         return nil
     }
 }

@@ -1,4 +1,4 @@
-/// A speaker label ("Zhao Zhentang, Academician, Chinese Academy of Engineering") read into
+/// A speaker label ("Ingrid Solberg, Mayor, Nordvik Municipality") read into
 /// the parts the archive stores.
 struct SpeakerLabel: Equatable, Sendable {
     /// Display name: capitals turned into name case, honorifics removed.
@@ -53,15 +53,20 @@ enum SpeakerLabelParser {
         let allCaps = cleaned.isAllCapsText
         var best = 0
         var bestScore = -Double.infinity
+        var bestCore = parts[0]
+        var bestLead: String?
         for (i, part) in parts.enumerated() {
-            let s = nameScore(part, position: i)
-            if s > bestScore { bestScore = s; best = i }
+            let (core, lead) = splitLeadingRole(part)
+            let s = nameScore(core, position: i)
+            if s > bestScore { bestScore = s; best = i; bestCore = core; bestLead = lead }
         }
         var name: String
         var others = parts
         var isNamed = bestScore >= 1.0
+        var leadTitle: String?
         if isNamed {
-            name = stripHonorifics(parts[best])
+            name = stripHonorifics(bestCore)
+            leadTitle = bestLead
             others.remove(at: best)
         } else if let (prefixName, rest) = leadingName(parts[0]) {
             // "John Smith farmer": no comma, but the label still opens with a name.
@@ -73,7 +78,10 @@ enum SpeakerLabelParser {
             name = cleaned
             others = []
         }
-        let (title, organization) = splitRole(others, allCaps: allCaps)
+        var (title, organization) = splitRole(others, allCaps: allCaps)
+        if let lead = leadTitle {
+            title = title.map { "\(lead), \($0)" } ?? lead
+        }
         return SpeakerLabel(
             name: displayName(name), title: title, organization: organization, rawLabel: rawLabel,
             language: language, interpreted: interpreted, isNamed: isNamed
@@ -105,6 +113,25 @@ enum SpeakerLabelParser {
         }
         if position == 0 { score += 0.5 }
         return score
+    }
+
+    /// "Reporter Lena Berg" → ("Lena Berg", "Reporter"): a role written before a name.
+    /// Only taken when at least two capitalised non-role words remain.
+    static func splitLeadingRole(_ part: String) -> (String, String?) {
+        let w = part.words
+        var k = 0
+        while k < w.count - 2, let c = w[k].first, c.isUppercase, Lexicon.roleWords.contains(normalizedWord(w[k])) {
+            k += 1
+        }
+        guard k > 0 else { return (part, nil) }
+        let rest = w[k...]
+        let restIsName = rest.allSatisfy { word in
+            let lw = normalizedWord(word)
+            return (word.first?.isUppercase ?? false) && !Lexicon.roleWords.contains(lw)
+                && !Lexicon.functionWords.contains(lw) && !Lexicon.organisationWords.contains(lw)
+        }
+        guard restIsName, rest.count <= 4 else { return (part, nil) }
+        return (rest.joined(separator: " "), w[..<k].joined(separator: " "))
     }
 
     /// Lowercased, without possessive endings and surrounding punctuation.
@@ -175,12 +202,19 @@ enum SpeakerLabelParser {
                 let owner = String(p[..<r.lowerBound]).trimmingLabelPunctuation()
                 let role = String(p[r.upperBound...]).trimmingLabelPunctuation()
                 let roleWords = role.words.map { normalizedWord($0) }
-                if !owner.isEmpty, owner.words.count <= 4, roleWords.contains(where: { Lexicon.roleWords.contains($0) }),
+                if !owner.isEmpty, owner.words.count <= 4, !owner.words.contains(where: { $0.hasSuffix(".") }),
+                   roleWords.contains(where: { Lexicon.roleWords.contains($0) }),
                    !role.isEmpty {
                     return (role, owner)
                 }
             }
         }
+        // "Maritime Agency": an organisation without any role is the organisation.
+        let hasRole = p.words.contains { w in
+            let lw = normalizedWord(w)
+            return Lexicon.roleWords.contains(lw) || lw.split(separator: "-").contains { Lexicon.roleWords.contains(String($0)) }
+        }
+        if !hasRole, looksLikeOrganisation(p, allCaps: allCaps) { return (nil, p) }
         return (p, nil)
     }
 
@@ -257,16 +291,18 @@ enum SpeakerLabelParser {
         guard collapsed.isAllCapsText else { return collapsed }
         var out = ""
         var capitalizeNext = true
-        var previous: Character = " "
+        var lettersInPart = 0
         for ch in collapsed {
             if ch.isLetter {
                 out += capitalizeNext ? ch.uppercased() : ch.lowercased()
                 capitalizeNext = false
+                lettersInPart += 1
             } else {
                 out.append(ch)
-                capitalizeNext = ch == " " || ch == "-" || ((ch == "'" || ch == "’") && previous.isLetter && out.count <= 3)
+                // "O'REILLY" → "O'Reilly", "D'ARCY" → "D'Arcy": a one-letter prefix before an apostrophe.
+                capitalizeNext = ch == " " || ch == "-" || ((ch == "'" || ch == "’") && lettersInPart == 1)
+                if ch == " " || ch == "-" { lettersInPart = 0 }
             }
-            previous = ch
         }
         return out
     }

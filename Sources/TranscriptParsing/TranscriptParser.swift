@@ -106,6 +106,7 @@ enum TitleFinder {
         var keyEquals = 0
         for line in lines.prefix(scanLimit) {
             let t = Substring(line)
+            if t.hasPrefix("///") { break }  // what follows is another story (a print text)
             if let (key, value) = HeaderKey.match(atStartOf: t), !value.isEmpty {
                 if key == .headline || key == .title, headline == nil { headline = String(value) }
                 if key == .story, story == nil { story = String(value) }
@@ -173,7 +174,7 @@ enum TitleFinder {
     /// A line that reads like a headline: four or more words, short, not a sentence ending
     /// in a full stop, and not one of the script's own lines (markers, fields, shots, datelines).
     static func isHeadline(_ t: Substring) -> Bool {
-        guard !t.isEmpty, t.count <= 200, t.words.count >= 4, t.hasLetters else { return false }
+        guard !t.isEmpty, t.count <= 200, t.words.filter({ $0.contains(where: \.isLetter) }).count >= 3, t.hasLetters else { return false }
         if t.hasSuffix(".") || t.hasSuffix(",") || t.hasSuffix(":") { return false }
         if Clutter.isChrome(t) || Clutter.startsTeaserBlock(t) { return false }
         if HeaderKey.match(atStartOf: t) != nil || Markers.numberedShot(t) != nil { return false }

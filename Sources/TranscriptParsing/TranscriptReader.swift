@@ -14,6 +14,8 @@ struct TranscriptReader {
     private let titleKeys: Set<String>
     private let interviewLabels: Set<String>
     private let isNewsroom: Bool
+    /// Index just past the last line with any text: reaching it means the input ended.
+    private let contentEnd: Int
 
     var builder = StoryBuilder()
     var meta = MetadataCollector()
@@ -38,6 +40,9 @@ struct TranscriptReader {
             keys.insert(Self.comparable(title[title.index(after: colon)...]))
         }
         titleKeys = keys
+        var end = lines.count
+        while end > 0, lines[end - 1].trimmingSpaces().isEmpty { end -= 1 }
+        contentEnd = end
     }
 
     static func comparable<S: StringProtocol>(_ s: S) -> String {
@@ -60,7 +65,13 @@ struct TranscriptReader {
         if t.isEmpty { flushParagraph(); return }
         if Clutter.isChrome(t) { clutterLines += 1; return }
         if Clutter.startsTeaserBlock(t) { skipTeaser(); return }
-        if section == .after { prose(t); return }
+        if section == .after {
+            guard Markers.bracket(atStartOf: t) != nil || Markers.speechKeyword(atStartOf: t) != nil else {
+                prose(t)
+                return
+            }
+            section = .body
+        }
         if t.hasPrefix("[[") { intro(t); return }
         if let (bracket, rest) = Markers.bracket(atStartOf: t) { handleBracket(bracket, rest: rest); return }
         if let (kind, afterKeyword) = Markers.speechKeyword(atStartOf: t) {
@@ -73,12 +84,16 @@ struct TranscriptReader {
                 speech(SpeechHeader.parse(kind: kind, afterKeyword: afterKeyword), line: rest, listing: true)
             } else {
                 flushParagraph()
-                builder.addSegment(.shot, text: rest.collapsingSpaces())
+                builder.addSegment(.shot, text: Self.removingNotes(rest))
                 if section == .header { section = .shotlist }
             }
             return
         }
         if let (key, value) = HeaderKey.match(atStartOf: t) { header(key, value: value, line: t); return }
+        if t.uppercased() == "STORYLINE" || t.uppercased() == "SHOTLIST" || t.uppercased() == "SHOT LIST" {
+            if t.uppercased() == "STORYLINE" { enterStoryline() } else { flushParagraph(); section = .shotlist; sawStructure = true }
+            return
+        }
         if t.hasPrefixIgnoringCase("storyline "), section != .storyline {
             enterStoryline()
             prose(t.dropFirst("storyline ".count).trimmingSpaces())
@@ -106,6 +121,16 @@ struct TranscriptReader {
         }
         if let d = dateAndDuration(t) {
             meta.noteStandaloneDuration(d)
+            return
+        }
+        if t.hasPrefix("++") {
+            let rest = Self.removingNotes(t)
+            if !rest.isEmpty { prose(Substring(rest)) }
+            return
+        }
+        if isDateOnly(t) { return }
+        if let agency = Self.agencyLine(t) {
+            if meta.source == nil { meta.source = agency }
             return
         }
         if let (label, body) = interviewLine(t) { interview(label: label, body: body); return }
@@ -140,6 +165,12 @@ struct TranscriptReader {
         // Production notes ("++QUALITY AS INCOMING++") are not story text.
         if t.contains("++") { t = Substring(Self.removingNotes(t)) ; if t.isEmpty { return } }
         if titleKeys.contains(Self.comparable(t)) { return }
+        // Short headings above the story on a web page (site name, channel, slug).
+        if section == .header, !sawStructure, builder.segments.isEmpty, paragraph.isEmpty,
+           t.words.count <= 8, let last = t.last, !".!?\"”".contains(last) {
+            clutterLines += 1
+            return
+        }
         if section == .shotlist {
             // Unnumbered lines inside a shot list are group headers: source, restrictions, place.
             if MetadataParsing.looksLikeRestriction(t) { meta.noteInlineRestriction(t); return }
@@ -210,7 +241,7 @@ struct TranscriptReader {
             if let d = MetadataParsing.dateline(line) { meta.addDateline(d) }
             meta.noteHeader(key, value: value)
         case .cue:
-            if let colon = line.firstIndex(of: ":"), line[..<colon].trimmingSpaces().uppercased() == "SUPER",
+            if let colon = line.firstIndex(of: ":"), ["SUPER", "CG"].contains(line[..<colon].trimmingSpaces().uppercased()),
                let label = SpeakerLabelParser.parse(String(line[line.index(after: colon)...])) {
                 builder.refineSpeaker(matching: label)
             }
@@ -304,7 +335,11 @@ struct TranscriptReader {
         let interpreted = header.interpreted || (label?.interpreted ?? false) || words.interpreted
         if header.kind == .standUp {
             let speakerIndex = label.map { builder.speaker(for: $0, withQuote: false) }
-            builder.addSegment(.standUp, text: words.text, speakerIndex: speakerIndex)
+            if listing, words.text.isEmpty {
+                builder.addSegment(.shot, text: Self.removingNotes(line), speakerIndex: speakerIndex)
+            } else {
+                builder.addSegment(.standUp, text: words.text, speakerIndex: speakerIndex)
+            }
             if words.truncated { builder.warn("quote_truncated", "The input ends inside a stand-up.") }
         } else {
             emitSoundBite(label: label, words: words, language: language, interpreted: interpreted,
@@ -440,7 +475,7 @@ struct TranscriptReader {
             }
             parts.append(body)
             // The quotation goes on: next line, or a paragraph that reopens with a quote mark.
-            guard index < lines.count else { result.truncated = true; break }
+            guard index < contentEnd else { result.truncated = true; break }
             let next = Substring(lines[index]).trimmingSpaces()
             if next.isEmpty {
                 if let (_, nextBody) = continuationParagraph() { body = nextBody; continue }
@@ -489,7 +524,7 @@ struct TranscriptReader {
         }
         let text = Self.joinQuote(parts)
         result.text = text
-        if index >= lines.count, let last = text.last, !".!?…)\"”»".contains(last) {
+        if index >= contentEnd, let last = text.last, !".!?…)\"”»".contains(last) {
             result.truncated = true
         }
     }
@@ -601,8 +636,14 @@ struct TranscriptReader {
     /// "ANCHOR=Keith", "IN Q=...", "RUNS=:13", "TAPE#96-110". Returns true when handled.
     private mutating func newsroomCue(_ t: Substring) -> Bool {
         if let eq = keyEqualsValue(t) {
-            if eq.key == "SUPER", let label = SpeakerLabelParser.parse(Self.superText(eq.value)) {
-                builder.refineSpeaker(matching: label)
+            if eq.key == "SUPER" {
+                let text = Self.superText(eq.value)
+                if !text.contains("/"), !text.contains(","), text.words.count <= 3, text.hasLetters {
+                    // A super with no title is a place locator ("SUPER=03-Roanoke;").
+                    meta.noteLocator(text)
+                } else if let label = SpeakerLabelParser.parse(text) {
+                    builder.refineSpeaker(matching: label)
+                }
             }
             if eq.key == "TRT" || eq.key == "LENGTH" { meta.noteStandaloneDuration(eq.value) }
             return true
@@ -672,6 +713,28 @@ struct TranscriptReader {
         var head = t[..<r.lowerBound]
         if let comma = head.firstIndex(of: ","), head[..<comma].hasSuffix("day") { head = head[head.index(after: comma)...] }
         return MetadataParsing.date(head) != nil ? tail : nil
+    }
+
+    /// "(14 Dec 2024)" or "Tuesday, 3 June 2025": a date alone on its line is page metadata.
+    private func isDateOnly(_ t: Substring) -> Bool {
+        guard t.count <= 40 else { return false }
+        var core = t
+        if core.hasPrefix("("), core.hasSuffix(")") { core = core.dropFirst().dropLast() }
+        if let comma = core.firstIndex(of: ","), core[..<comma].lowercased().hasSuffix("day") {
+            core = core[core.index(after: comma)...]
+        }
+        return MetadataParsing.date(core) != nil
+    }
+
+    /// A line that is only an agency's name ("ASSOCIATED PRESS") credits the pictures.
+    static func agencyLine(_ t: Substring) -> String? {
+        switch t.uppercased() {
+        case "ASSOCIATED PRESS", "AP", "AP TELEVISION": "AP"
+        case "REUTERS": "Reuters"
+        case "AFP", "AGENCE FRANCE-PRESSE": "AFP"
+        case "XINHUA", "XINHUA NEWS AGENCY": "Xinhua"
+        default: nil
+        }
     }
 
     // MARK: - Interviews

@@ -69,13 +69,16 @@ struct ServeCommand: ParsableCommand {
 
         let metrics = PrometheusWiring()
         let service = ArchiveService(database: database, metrics: metrics.factory)
-        let api = ArchiveAPI(service: service, options: APIOptions(maxTranscriptBytes: settings.maxBodyBytes),
-                             metricsExposition: { metrics.exposition() })
+        let api = ArchiveAPI(
+            service: service, options: APIOptions(maxTranscriptBytes: settings.maxBodyBytes),
+            metricsExposition: { metrics.exposition() }
+        )
         let router = Router(
             routes: api.routes, authorizer: BearerTokenAuthorizer(tokens: tokens),
             options: RouterOptions(trustedProxies: Set(settings.trustedProxies)),
-            metrics: RequestMetrics(factory: metrics.factory), logger: logger
+            metrics: RequestMetrics(factory: metrics.factory), cache: api.makeResponseCache(), logger: logger
         )
+        service.watchForOtherWriters()
         let server = HTTPServer(configuration: settings.serverConfiguration, responder: router, logger: logger)
         metrics.observeConnections { server.openConnectionCount }
         do {

@@ -17,16 +17,18 @@ final class ArchiveDatabaseTests: XCTestCase {
         let path = directory.file("nested/deeper/archive.sqlite")
         let database = try ArchiveDatabase(path: path)
         XCTAssertTrue(FileManager.default.fileExists(atPath: path))
-        let (mode, foreignKeys, synchronous) = try database.pool.read { db in
+        let (mode, foreignKeys, synchronous, walLimit) = try database.pool.write { db in
             (
                 try String.fetchOne(db, sql: "PRAGMA journal_mode"),
                 try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
-                try Int.fetchOne(db, sql: "PRAGMA synchronous")
+                try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                try Int.fetchOne(db, sql: "PRAGMA journal_size_limit")
             )
         }
         XCTAssertEqual(mode, "wal")
         XCTAssertEqual(foreignKeys, 1)
         XCTAssertEqual(synchronous, 2, "FULL")
+        XCTAssertEqual(walLimit, 64 << 20)
         XCTAssertTrue(database.isReady())
     }
 

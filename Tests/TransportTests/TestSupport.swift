@@ -6,6 +6,9 @@ import Logging
 import XCTest
 @testable import Transport
 
+/// Released by tests to let a blocked "/wait" handler answer.
+let testGate = DispatchSemaphore(value: 0)
+
 /// A small responder whose behaviour is chosen by the request path.
 struct TestResponder: HTTPResponder {
     func precheck(_ head: RequestHead, connection: ConnectionInfo) -> HTTPResponse? {
@@ -34,6 +37,10 @@ struct TestResponder: HTTPResponder {
             DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) {
                 completion(HTTPResponse(status: .ok, headers: headers, body: Array("slow".utf8)))
             }
+        case "/wait":
+            // Blocks its thread, as a handler doing synchronous database work would.
+            let released = testGate.wait(timeout: .now() + 5) == .success
+            completion(HTTPResponse(status: .ok, headers: headers, body: Array((released ? "released" : "timed out").utf8)))
         case "/async":
             let headers = headers
             DispatchQueue.global().async { completion(HTTPResponse(status: .ok, headers: headers, body: Array("async".utf8))) }
@@ -183,12 +190,12 @@ final class RawClient {
 func testConfiguration(
     limits: HTTPLimits = HTTPLimits(),
     headerReadTimeout: Double = 2, bodyReadTimeout: Double = 2, idleTimeout: Double = 5,
-    writeTimeout: Double = 2, maxConnections: Int = 64
+    writeTimeout: Double = 2, maxConnections: Int = 64, ioQueueCount: Int = 2, respondsOnIOQueue: Bool = false
 ) -> ServerConfiguration {
     ServerConfiguration(
         host: "127.0.0.1", port: 0, limits: limits, headerReadTimeout: headerReadTimeout, bodyReadTimeout: bodyReadTimeout,
         idleTimeout: idleTimeout, writeTimeout: writeTimeout, closeLingerTimeout: 0.5, maxConnections: maxConnections,
-        ioQueueCount: 2)
+        ioQueueCount: ioQueueCount, respondsOnIOQueue: respondsOnIOQueue)
 }
 
 extension XCTestCase {
