@@ -101,6 +101,8 @@ struct ServeCommand: ParsableCommand {
             source.setEventHandler {
                 logger.notice("received signal \(number); finishing in-flight requests (at most \(timeout)s)")
                 server.shutdown(deadline: timeout) {
+                    // After the last request: checkpoint the WAL and close the connections.
+                    do { try database.close() } catch { logger.warning("closing the database: \(error)") }
                     logger.notice("stopped")
                     Foundation.exit(0)
                 }

@@ -43,6 +43,15 @@ final class NginxProxyTests: XCTestCase {
         XCTAssertEqual(Self.header("Location", in: created), "/stories/1")
         XCTAssertEqual(Self.header("X-Request-ID", in: created), "nginx-post-1", "the client's request id reaches the service and comes back")
 
+        // Beyond client_max_body_size (= http.max_body_bytes): nginx answers 413 itself.
+        let large = directory.appendingPathComponent("large.txt")
+        try Data(repeating: UInt8(ascii: "a"), count: (10 << 20) + 1).write(to: large)
+        let tooLarge = try curl.run(asClient + [
+            "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer nginx-test-token",
+            "-H", "Content-Type: text/plain", "-H", "X-Request-ID: nginx-too-large", "--data-binary", "@\(large.path)", "\(base)/stories",
+        ])
+        XCTAssertEqual(tooLarge, "413")
+
         // GET: the story, with its ETag.
         let story = try curl.run(asClient + ["-sS", "-i", "\(base)/stories/1"])
         XCTAssertTrue(story.hasPrefix("HTTP/1.1 200"), story)
@@ -79,6 +88,7 @@ final class NginxProxyTests: XCTestCase {
         XCTAssertEqual(requests["nginx-post-1"]?["status"], "201")
         XCTAssertEqual(requests["nginx-forged"]?["client"], clientAddress, "nginx appends the real peer; a forged entry is ignored")
         XCTAssertEqual(requests["direct-forged"]?["client"], clientAddress, "X-Forwarded-For from an untrusted peer is ignored")
+        XCTAssertFalse(server.log.contains("nginx-too-large"), "the oversized upload never reached the service")
         XCTAssertFalse(server.log.contains("nginx-test-token"), "the write token is never logged")
         XCTAssertEqual(server.terminate(), 0)
     }
