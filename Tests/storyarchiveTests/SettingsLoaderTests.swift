@@ -189,6 +189,20 @@ final class SettingsLoaderTests: XCTestCase {
                       "config/README.md's table is out of date: regenerate it with `storyarchive config --table`")
     }
 
+    func testTheMainReadmeTableNamesEveryKeyWithItsVariableAndFlag() throws {
+        let readme = try String(contentsOf: Self.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for spec in SettingSpec.all {
+            let row = readme.split(separator: "\n").first { $0.hasPrefix("| `\(spec.key)` |") }
+            XCTAssertNotNil(row, "README.md's configuration table has no row for \(spec.key)")
+            XCTAssertEqual(row?.contains("`\(spec.environmentName)`"), true, "README.md: \(spec.key) without \(spec.environmentName)")
+            if let flag = spec.flag {
+                XCTAssertEqual(row?.contains("`--\(flag)`"), true, "README.md: \(spec.key) without --\(flag)")
+            }
+            XCTAssertEqual(row?.contains("`\(spec.text(Settings()).replacingOccurrences(of: "(none)", with: ""))"), true,
+                           "README.md: \(spec.key) without its default")
+        }
+    }
+
     /// Each key of the file is read: changing it in the file changes the setting it names.
     func testEveryKeyOfTheFileIsRead() throws {
         let defaults = Settings()
