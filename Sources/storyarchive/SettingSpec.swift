@@ -168,11 +168,6 @@ extension ConfigValueText.Value {
     }
 }
 
-extension Logger.Level {
-    /// `Logger.Level` is `CaseIterable` already; this names the order for the table.
-    static var names: [String] { allCases.map(\.rawValue) }
-}
-
 /// IP address literals, checked the way the socket layer will read them.
 enum IPAddress {
     static func isLiteral(_ text: String) -> Bool {
