@@ -203,6 +203,17 @@ final class SettingsLoaderTests: XCTestCase {
         }
     }
 
+    /// A misspelt variable in the image would be silently ignored (only a warning at start).
+    func testEveryVariableTheDockerfileAndContainerCheckSetIsKnown() throws {
+        let known = Set(SettingSpec.all.map(\.environmentName)).union(SettingsLoader.otherEnvironmentNames)
+        for file in ["Dockerfile", "scripts/container-check"] {
+            let text = try String(contentsOf: Self.repositoryRoot.appendingPathComponent(file), encoding: .utf8)
+            let names = Set(text.matches(of: /STORYARCHIVE_[A-Z_]+(?==)/).map { String($0.output) })
+            XCTAssertFalse(names.isEmpty, "\(file) sets no STORYARCHIVE_ variable")
+            XCTAssertEqual(names.subtracting(known), [], "\(file) sets variables that are not settings")
+        }
+    }
+
     /// Each key of the file is read: changing it in the file changes the setting it names.
     func testEveryKeyOfTheFileIsRead() throws {
         let defaults = Settings()
