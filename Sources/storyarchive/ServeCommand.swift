@@ -106,7 +106,7 @@ struct ServeCommand: ParsableCommand {
             source.setEventHandler {
                 logger.notice("received signal \(number); finishing in-flight requests (at most \(timeout)s)")
                 server.shutdown(deadline: timeout) {
-                    // After the last request: checkpoint the WAL and close the connections.
+                    // Fold the WAL into the file so a copy of the stopped database is complete on its own.
                     do { try database.close() } catch { logger.warning("closing the database: \(error)") }
                     logger.notice("stopped")
                     Foundation.exit(0)

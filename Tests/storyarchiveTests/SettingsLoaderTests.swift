@@ -269,3 +269,30 @@ extension ConfigurationError {
         return false
     }
 }
+
+/// The settings reach the HTTP server as they were given.
+final class ServerConfigurationWiringTests: XCTestCase {
+    func testEveryHTTPSettingLandsInTheServerConfiguration() {
+        var settings = Settings()
+        (settings.host, settings.port, settings.maxConnections) = ("127.0.0.2", 9999, 123)
+        (settings.maxBodyBytes, settings.maxRequestLineBytes, settings.maxHeaderBytes, settings.maxHeaderCount) = (1000, 2000, 3000, 40)
+        (settings.headerReadTimeout, settings.bodyReadTimeout, settings.idleTimeout, settings.writeTimeout) = (1, 2, 3, 4)
+        let configuration = settings.serverConfiguration
+        XCTAssertEqual(configuration.host, "127.0.0.2")
+        XCTAssertEqual(configuration.port, 9999)
+        XCTAssertEqual(configuration.maxConnections, 123)
+        XCTAssertEqual(configuration.limits.maxBodyBytes, 1000)
+        XCTAssertEqual(configuration.limits.maxRequestLineBytes, 2000)
+        XCTAssertEqual(configuration.limits.maxHeaderBytes, 3000)
+        XCTAssertEqual(configuration.limits.maxHeaderCount, 40)
+        XCTAssertEqual(configuration.headerReadTimeout, 1)
+        XCTAssertEqual(configuration.bodyReadTimeout, 2)
+        XCTAssertEqual(configuration.idleTimeout, 3)
+        XCTAssertEqual(configuration.writeTimeout, 4)
+    }
+
+    func testZeroConnectionsMeansTheTransportsOwnCapNeverZero() {
+        XCTAssertEqual(Settings().maxConnections, 0)
+        XCTAssertGreaterThan(Settings().serverConfiguration.maxConnections, 0, "0 must not reach the server: it would refuse every connection")
+    }
+}
