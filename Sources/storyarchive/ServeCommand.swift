@@ -34,7 +34,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body in bytes (http.max_body_bytes, default 10485760).")
     var maxBodyBytes: Int?
 
-    @Option(name: .customLong("max-connections"), help: "Most open connections (http.max_connections, default 4096).")
+    @Option(name: .customLong("max-connections"), help: "Most open connections; 0 derives it from the descriptor limit (http.max_connections, default 0).")
     var maxConnections: Int?
 
     func run() throws {
@@ -129,7 +129,8 @@ extension Settings {
                 maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes
             ),
             headerReadTimeout: headerReadTimeout, bodyReadTimeout: bodyReadTimeout,
-            idleTimeout: idleTimeout, writeTimeout: writeTimeout, maxConnections: maxConnections
+            idleTimeout: idleTimeout, writeTimeout: writeTimeout,
+            maxConnections: maxConnections == 0 ? ServerConfiguration.defaultMaxConnections() : maxConnections
         )
     }
 }
