@@ -19,13 +19,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
     ],
     targets: [
         // Leaves: pure code, no I/O.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strictSettings),
         .target(name: "HTTP1", swiftSettings: strictSettings),
-        .target(name: "TranscriptParsing", swiftSettings: strictSettings),
+        .target(name: "TranscriptParsing", dependencies: ["ArchiveModel"], swiftSettings: strictSettings),
         .target(name: "ArchiveModel", swiftSettings: strictSettings),
 
         // I/O edges.
@@ -74,6 +75,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: strictSettings
         ),

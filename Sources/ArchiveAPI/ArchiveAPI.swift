@@ -32,10 +32,17 @@ public struct ArchiveAPI: Sendable {
         self.metricsExposition = metricsExposition
     }
 
+    /// The response cache for the read routes, valid until the service's data changes.
+    public func makeResponseCache() -> ResponseCache {
+        let generation = service.generation
+        return ResponseCache { generation.current }
+    }
+
     /// Every route of the API.
     public var routes: RouteTable {
         var table = RouteTable()
-        let read = RoutePolicy(cacheControl: "no-cache")
+        // Reads depend only on the data: cacheable until the data generation moves.
+        let read = RoutePolicy(cacheControl: "no-cache", cacheable: true)
         let write = RoutePolicy(
             requiresAuthorization: true, maxBodyBytes: options.maxTranscriptBytes,
             acceptedContentTypes: ["text/plain", "application/json"]
@@ -59,10 +66,22 @@ public struct ArchiveAPI: Sendable {
             let story = try await service.story(id: try request.idParameter("id"))
             return HTTPResponse.json(APIJSON.encode(StoryJSON(story)))
         })
+        table.add(.get, "/stories", policy: read, async: { [self] request in try await listStories(request) })
+        table.add(.put, "/stories/:id", policy: write, async: { [self] request in try await replaceStory(request) })
+        table.add(.delete, "/stories/:id", policy: RoutePolicy(requiresAuthorization: true), async: { [self] request in try await deleteStory(request) })
         table.add(.get, "/stories/:id/quotes", policy: read, async: { [service] request in
             let id = try request.idParameter("id")
             let quotes = try await service.quotes(storyID: id)
             return HTTPResponse.json(APIJSON.encode(StoryQuotesJSON(storyID: id, items: quotes.map { QuoteJSON($0) })))
+        })
+        table.add(.get, "/stories/:id/segments", policy: read, async: { [self] request in try await storySegments(request) })
+        table.add(.get, "/stories/:id/speakers", policy: read, async: { [self] request in try await storySpeakers(request) })
+        table.add(.get, "/speakers", policy: read, async: { [self] request in try await listSpeakers(request) })
+        table.add(.get, "/speakers/:id", policy: read, async: { [self] request in try await speaker(request) })
+        table.add(.get, "/speakers/:id/quotes", policy: read, async: { [self] request in try await speakerQuotes(request) })
+        table.add(.get, "/quotes", policy: read, async: { [self] request in try await searchQuotes(request) })
+        table.add(.get, "/openapi.json", policy: RoutePolicy(cacheControl: "public, max-age=300"), sync: { _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/openapi+json"], body: OpenAPIDocument.bytes)
         })
         return table
     }

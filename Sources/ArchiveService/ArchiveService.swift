@@ -1,5 +1,6 @@
 import ArchiveModel
 import CoreMetrics
+import Dispatch
 import Storage
 import TranscriptParsing
 
@@ -16,10 +17,14 @@ public struct IngestResult: Sendable {
 /// It owns the decision of which threads do blocking work: every parse and every database
 /// call runs on its `BlockingWorkPool`, never on the caller's (I/O or cooperative) thread.
 public final class ArchiveService: Sendable {
-    private let database: ArchiveDatabase
-    private let stories: StoryRepository
-    private let pool: BlockingWorkPool
-    private let timers: OperationTimers
+    let database: ArchiveDatabase
+    let stories: StoryRepository
+    let speakers: SpeakerRepository
+    let quotes: QuoteRepository
+    let pool: BlockingWorkPool
+    let timers: OperationTimers
+    /// Moves on every change to the data; response caches key their validity on it.
+    public let generation = DataGeneration()
 
     public init(
         database: ArchiveDatabase, pool: BlockingWorkPool = BlockingWorkPool(label: "storyarchive.db", width: 4),
@@ -27,6 +32,8 @@ public final class ArchiveService: Sendable {
     ) {
         self.database = database
         self.stories = StoryRepository(database: database)
+        self.speakers = SpeakerRepository(database: database)
+        self.quotes = QuoteRepository(database: database)
         self.pool = pool
         self.timers = OperationTimers(factory: metrics)
     }
@@ -35,15 +42,12 @@ public final class ArchiveService: Sendable {
     /// - Throws: `.unprocessable` when the transcript has nothing usable, `.storage` when it could not be kept.
     public func ingest(transcript: [UInt8], metadata: StoryMetadata = StoryMetadata()) async throws(ServiceError) -> IngestResult {
         let stories = self.stories
+        let generation = self.generation
         return try await pool.run(timer: timers.ingest) { () throws(ServiceError) -> IngestResult in
-            let parsed: ParseResult
-            do throws(TranscriptError) {
-                parsed = try TranscriptParser.parse(bytes: transcript)
-            } catch {
-                throw .unprocessable(error.detail)
-            }
+            let parsed = try Self.parse(transcript)
             do throws(StorageError) {
                 let (story, created) = try stories.insert(parsed.story, transcript: transcript, metadata: metadata)
+                if created { generation.advance() }
                 return IngestResult(story: story, created: created, warnings: parsed.warnings)
             } catch {
                 throw .storage(error)
@@ -71,6 +75,11 @@ public final class ArchiveService: Sendable {
         }
     }
 
+    /// Notices writes by other processes to the same database file within `interval`.
+    public func watchForOtherWriters(every interval: DispatchTimeInterval = .milliseconds(200)) {
+        generation.watch(database, every: interval)
+    }
+
     /// Whether the database is reachable and migrated.
     public func isReady() async -> Bool {
         let database = self.database
@@ -79,10 +88,14 @@ public final class ArchiveService: Sendable {
 }
 
 /// Timers of the database work behind each use case (`storyarchive_db_seconds{operation}`).
+typealias CoreMetricsTimer = CoreMetrics.Timer
+
 struct OperationTimers: Sendable {
     let ingest: CoreMetrics.Timer
     let story: CoreMetrics.Timer
     let quotes: CoreMetrics.Timer
+    let list: CoreMetrics.Timer
+    let search: CoreMetrics.Timer
 
     init(factory: any MetricsFactory) {
         func make(_ operation: String) -> CoreMetrics.Timer {
@@ -91,5 +104,7 @@ struct OperationTimers: Sendable {
         ingest = make("ingest")
         story = make("story")
         quotes = make("quotes")
+        list = make("list")
+        search = make("search")
     }
 }

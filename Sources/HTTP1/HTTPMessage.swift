@@ -15,9 +15,12 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let patch = HTTPMethod("PATCH")
     public static let trace = HTTPMethod("TRACE")
     public static let connect = HTTPMethod("CONNECT")
+    /// A safe, idempotent request with a body (the HTTP QUERY method); known, so a path that
+    /// does not route it answers 405 with `Allow` rather than 501.
+    public static let query = HTTPMethod("QUERY")
 
-    /// The methods this server knows (RFC 9110 §9 plus PATCH); others are answered 501.
-    public static let known: Set<HTTPMethod> = [.get, .head, .post, .put, .delete, .options, .patch, .trace, .connect]
+    /// The methods this server knows (RFC 9110 §9 plus PATCH and QUERY); others are answered 501.
+    public static let known: Set<HTTPMethod> = [.get, .head, .post, .put, .delete, .options, .patch, .trace, .connect, .query]
 }
 
 public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {

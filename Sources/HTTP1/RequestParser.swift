@@ -151,10 +151,10 @@ public struct RequestParser: Sendable {
 
     private mutating func parseHead() throws(HTTPParseError) -> ParserEvent {
         // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request-line.
-        var skipped = 0
-        while bufferedByteCount >= 2, buffer[readIndex] == ByteSet.cr, buffer[readIndex + 1] == ByteSet.lf, skipped < 4 {
+        // All are skipped (they are discarded, not buffered; the head deadline bounds the time),
+        // so that the outcome never depends on how the CRLFs were segmented.
+        while bufferedByteCount >= 2, buffer[readIndex] == ByteSet.cr, buffer[readIndex + 1] == ByteSet.lf {
             readIndex += 2
-            skipped += 1
         }
         if readIndex > scanIndex { scanIndex = readIndex }
 
@@ -183,12 +183,23 @@ public struct RequestParser: Sendable {
     private func checkIncompleteHeadSize() throws(HTTPParseError) {
         let pending = buffer[readIndex...]
         if let lf = pending.firstIndex(of: ByteSet.lf) {
-            let lineLength = lf - pending.startIndex - 1
-            if lineLength > limits.maxRequestLineBytes { throw Self.uriTooLong(limits) }
-            if pending.count - (lineLength + 2) > limits.maxHeaderBytes + 2 { throw Self.headersTooLarge(limits) }
+            let line = try Self.checkRequestLine(pending[pending.startIndex...lf], limits: limits)
+            if pending.count - (line.count + 2) > limits.maxHeaderBytes + 2 { throw Self.headersTooLarge(limits) }
         } else if pending.count > limits.maxRequestLineBytes + 1 {
             throw Self.uriTooLong(limits)
         }
+    }
+
+    /// The request line without its CRLF, from bytes running through its LF. Checked in the
+    /// same order whether or not the rest of the head has arrived, so that the answer never
+    /// depends on how the bytes were segmented: length (414) first, then the CRLF (400).
+    static func checkRequestLine(_ throughLF: ArraySlice<UInt8>, limits: HTTPLimits) throws(HTTPParseError) -> ArraySlice<UInt8> {
+        let lf = throughLF.endIndex - 1
+        let hasCR = lf > throughLF.startIndex && throughLF[lf - 1] == ByteSet.cr
+        let line = throughLF[throughLF.startIndex..<(hasCR ? lf - 1 : lf)]
+        if line.count > limits.maxRequestLineBytes { throw uriTooLong(limits) }
+        if !hasCR { throw .badRequest("request line not ended by CRLF") }
+        return line
     }
 
     static func uriTooLong(_ limits: HTTPLimits) -> HTTPParseError {
@@ -201,11 +212,8 @@ public struct RequestParser: Sendable {
 
     /// Builds the head from the request line and field lines, each ended by CRLF.
     private func buildHead(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> RequestHead {
-        guard let lf = bytes.firstIndex(of: ByteSet.lf), lf > bytes.startIndex, bytes[lf - 1] == ByteSet.cr else {
-            throw .badRequest("request line not ended by CRLF")
-        }
-        let line = bytes[bytes.startIndex..<(lf - 1)]
-        if line.count > limits.maxRequestLineBytes { throw Self.uriTooLong(limits) }
+        guard let lf = bytes.firstIndex(of: ByteSet.lf) else { throw .badRequest("request line not ended by CRLF") }
+        let line = try Self.checkRequestLine(bytes[bytes.startIndex...lf], limits: limits)
         let fieldSection = bytes[(lf + 1)...]
         if fieldSection.count > limits.maxHeaderBytes { throw Self.headersTooLarge(limits) }
         let (method, target, version) = try Self.parseRequestLine(line)

@@ -62,18 +62,22 @@ enum ResponseCompression {
 }
 
 extension HTTPResponse {
-    /// Adds the validator, answers 304 when the client already has it, and gzips when that
-    /// is worth it, in the order that keeps the ETag of each variant distinct.
-    mutating func finishGET(request: RequestHead, cacheControl: String?, compressionMinimum: Int) {
+    /// Adds the caching headers and a strong validator to a successful GET response: the
+    /// representation as it would be stored, before any negotiation with this client.
+    mutating func addValidators(cacheControl: String?) {
         guard status.code == 200 else { return }
         if let cacheControl, !headers.contains("Cache-Control") { headers.set("Cache-Control", cacheControl) }
-        let compressible = ResponseCompression.isCompressible(self)
-        if compressible { headers.add("Vary", "Accept-Encoding") }
-        let tag = headers["ETag"] ?? ConditionalGET.entityTag(for: body)
-        let gzip = compressible && body.count >= compressionMinimum
+        if ResponseCompression.isCompressible(self) { headers.add("Vary", "Accept-Encoding") }
+        if !headers.contains("ETag") { headers.set("ETag", ConditionalGET.entityTag(for: body)) }
+    }
+
+    /// Answers 304 when the client already has this representation, and sends the gzip variant
+    /// (made by `gzip` only when needed) when the client accepts it and it is worth it.
+    mutating func negotiate(request: RequestHead, compressionMinimum: Int, gzip: () -> [UInt8]) {
+        guard status.code == 200, let tag = headers["ETag"] else { return }
+        let compress = body.count >= compressionMinimum && ResponseCompression.isCompressible(self)
             && ResponseCompression.acceptsGzip(request.headers["Accept-Encoding"])
-        let variantTag = gzip ? ConditionalGET.gzipTag(tag) : tag
-        headers.set("ETag", variantTag)
+        if compress { headers.set("ETag", ConditionalGET.gzipTag(tag)) }
         if let ifNoneMatch = request.headers["If-None-Match"],
            ConditionalGET.matches(ifNoneMatch: ifNoneMatch, tags: [tag, ConditionalGET.gzipTag(tag)]) {
             status = .notModified
@@ -81,8 +85,8 @@ extension HTTPResponse {
             headers.remove("Content-Type")
             return
         }
-        if gzip {
-            body = Deflate.gzip(body)
+        if compress {
+            body = gzip()
             headers.set("Content-Encoding", "gzip")
         }
     }

@@ -14,15 +14,19 @@ public struct RoutePolicy: Sendable {
     public var acceptedContentTypes: [String]?
     /// `Cache-Control` for successful responses of this route.
     public var cacheControl: String?
+    /// Successful GET responses may be kept in the router's `ResponseCache` and served from it
+    /// until the data generation moves. Only for responses that depend on nothing but the target.
+    public var cacheable: Bool
 
     public init(
         requiresAuthorization: Bool = false, maxBodyBytes: Int = 0,
-        acceptedContentTypes: [String]? = nil, cacheControl: String? = nil
+        acceptedContentTypes: [String]? = nil, cacheControl: String? = nil, cacheable: Bool = false
     ) {
         self.requiresAuthorization = requiresAuthorization
         self.maxBodyBytes = maxBodyBytes
         self.acceptedContentTypes = acceptedContentTypes
         self.cacheControl = cacheControl
+        self.cacheable = cacheable
     }
 }
 

@@ -1,3 +1,4 @@
+import Deflate
 import Dispatch
 import Foundation
 import HTTP1
@@ -38,13 +39,15 @@ public final class Router: HTTPResponder {
     private let logger: Logger
     private let requestIDs = RequestIDGenerator()
     private let metrics: RequestMetrics?
+    private let cache: ResponseCache?
 
     public init(
         routes: RouteTable, authorizer: any RequestAuthorizer, options: RouterOptions = RouterOptions(),
-        metrics: RequestMetrics? = nil, logger: Logger
+        metrics: RequestMetrics? = nil, cache: ResponseCache? = nil, logger: Logger
     ) {
         self.routes = routes.routes
         self.metrics = metrics
+        self.cache = cache
         self.authorizer = authorizer
         self.options = options
         self.clientAddresses = ClientAddressResolver(trustedProxies: options.trustedProxies)
@@ -98,16 +101,37 @@ public final class Router: HTTPResponder {
         )
         let policy = route.policy
         let label = route.pattern.text
+        var caching: (cache: ResponseCache, key: String, generation: UInt64)?
+        if policy.cacheable, let cache, head.method == .get || head.method == .head {
+            let key = head.query.map { head.path + "?" + $0 } ?? head.path
+            if let entry = cache.lookup(key) {
+                // Served without the handler, on the caller's thread: the hot path of a read-mostly archive.
+                var response = HTTPResponse(status: .ok, headers: entry.headers, body: entry.body)
+                response.negotiate(request: head, compressionMinimum: options.compressionMinimumBytes) {
+                    cache.gzipBody(key, of: entry)
+                }
+                completion(finish(response, context: context, policy: nil, route: label, negotiated: true))
+                return
+            }
+            caching = (cache, key, cache.currentGeneration())
+        }
+        let store: @Sendable (HTTPResponse) -> Void = { [caching] response in
+            guard let caching, response.status.code == 200, let tag = response.headers["ETag"] else { return }
+            caching.cache.store(
+                caching.key, ResponseCache.Entry(headers: response.headers, body: response.body, entityTag: tag),
+                generation: caching.generation
+            )
+        }
         switch route.handler {
         case .sync(let handler):
             let response: HTTPResponse
             do { response = try handler(routed) } catch { response = problem(for: error, context: context) }
-            completion(finish(response, context: context, policy: policy, route: label))
+            completion(finish(response, context: context, policy: policy, route: label, store: store))
         case .async(let handler):
             Task {
                 let response: HTTPResponse
                 do { response = try await handler(routed) } catch { response = self.problem(for: error, context: context) }
-                completion(self.finish(response, context: context, policy: policy, route: label))
+                completion(self.finish(response, context: context, policy: policy, route: label, store: store))
             }
         }
     }
@@ -201,10 +225,16 @@ public final class Router: HTTPResponder {
         return routes.first { $0.pattern.match(segments) != nil }?.pattern.text ?? "unmatched"
     }
 
-    private func finish(_ response: HTTPResponse, context: RequestContext, policy: RoutePolicy?, route: String) -> HTTPResponse {
+    private func finish(
+        _ response: HTTPResponse, context: RequestContext, policy: RoutePolicy?, route: String,
+        negotiated: Bool = false, store: (@Sendable (HTTPResponse) -> Void)? = nil
+    ) -> HTTPResponse {
         var response = response
-        if context.head.method == .get || context.head.method == .head {
-            response.finishGET(request: context.head, cacheControl: policy?.cacheControl, compressionMinimum: options.compressionMinimumBytes)
+        if !negotiated && (context.head.method == .get || context.head.method == .head) {
+            response.addValidators(cacheControl: policy?.cacheControl)
+            store?(response)
+            let plain = response.body
+            response.negotiate(request: context.head, compressionMinimum: options.compressionMinimumBytes) { Deflate.gzip(plain) }
         }
         response.headers.set("X-Request-ID", context.requestID)
         let nanoseconds = DispatchTime.now().uptimeNanoseconds - context.started

@@ -25,8 +25,12 @@ public final class ArchiveDatabase: Sendable {
         try self.init(path: path, migrate: migrate, busyTimeout: busyTimeout, migrations: Migration.embedded)
     }
 
-    /// For tests: a database migrated with another set of migrations.
-    init(path: String, migrate: Bool, busyTimeout: Duration, migrations: [Migration]) throws(StorageError) {
+    /// For tests: a database migrated with another set of migrations, and optionally every statement
+    /// any connection runs reported to `trace` (with its arguments expanded).
+    init(
+        path: String, migrate: Bool, busyTimeout: Duration, migrations: [Migration],
+        trace: (@Sendable (String) -> Void)? = nil
+    ) throws(StorageError) {
         self.path = path
         self.migrator = Migrator(migrations: migrations)
         try Migration.validate(migrations)
@@ -50,12 +54,21 @@ public final class ArchiveDatabase: Sendable {
         config.maximumReaderCount = 4
         config.label = "ArchiveDatabase"
         config.prepareDatabase { db in
-            // WAL with synchronous=FULL: a committed ingest survives power loss, not only a crash
-            // (https://sqlite.org/pragma.html#pragma_synchronous).
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // After a burst of ingests the WAL is cut back to 64 MiB at the next checkpoint instead of
+            // keeping its largest size forever (https://sqlite.org/pragma.html#pragma_journal_size_limit).
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            if let trace {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { trace(statement.expandedSQL) }
+                }
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // WAL with synchronous=FULL on the one writer connection: a story acknowledged as stored
+            // survives power loss, not only a crash (https://sqlite.org/pragma.html#pragma_synchronous).
+            // Set after opening because the pool puts its writer in NORMAL while enabling WAL.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
             throw StorageError.from(error)
         }

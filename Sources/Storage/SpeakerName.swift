@@ -15,7 +15,22 @@ enum SpeakerName {
         "gov", "governor", "pres", "president", "amb", "ambassador", "insp", "det", "cmdr", "fr",
     ]
 
+    /// One word folded like a name, without dropping honorifics (for searching "dr*").
+    static func normalizeWord(_ word: String) -> String {
+        fold(word).split(separator: " ").joined(separator: " ")
+    }
+
     static func normalize(_ name: String) -> String {
+        let words = fold(name).split(separator: " ").map(String.init)
+        var firstName = 0
+        while firstName < words.count - 1, honorifics.contains(words[firstName]) {
+            firstName += 1
+        }
+        return words[firstName...].joined(separator: " ")
+    }
+
+    /// Lower case, accents and apostrophes removed, anything but letters and digits made a space.
+    private static func fold(_ name: String) -> String {
         var folded = ""
         folded.unicodeScalars.reserveCapacity(name.unicodeScalars.count)
         for scalar in name.decomposedStringWithCanonicalMapping.lowercased().unicodeScalars {
@@ -34,11 +49,6 @@ enum SpeakerName {
                 folded.unicodeScalars.append(" ")
             }
         }
-        let words = folded.split(separator: " ").map(String.init)
-        var firstName = 0
-        while firstName < words.count - 1, honorifics.contains(words[firstName]) {
-            firstName += 1
-        }
-        return words[firstName...].joined(separator: " ")
+        return folded
     }
 }

@@ -25,7 +25,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     public var detail: String {
         switch self {
         case .unavailable(let reason, let retryAfter):
-            return "storage unavailable (\(reason.summary)); retry after \(retryAfter)s: \(reason.failure?.description ?? "")"
+            let cause = reason.failure.map { ": \($0.description)" } ?? ""
+            return "storage unavailable (\(reason.summary)); retry after \(retryAfter)s\(cause)"
         case .migration(let detail): return "migration: \(detail)"
         case .corrupt(let detail): return "database corrupt: \(detail)"
         case .notFound(let detail): return "not found: \(detail)"

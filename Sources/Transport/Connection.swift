@@ -4,72 +4,37 @@ import Glibc
 import HTTP1
 import Logging
 
-/// One accepted TCP connection: read → parse → responder → serialize → write, with keep-alive,
-/// pipelining, deadlines and an orderly close.
+/// One accepted TCP connection: the I/O shell around `ConnectionStateMachine`. It reads into
+/// the machine, performs the actions it returns (write, call the responder, half-close, close)
+/// and reports back what the socket did.
 ///
 /// Lifetime of the descriptor: it is owned here and closed exactly once, in the cancel handler
 /// of the last live dispatch source, so no source can ever fire on a reused descriptor number.
 final class Connection: @unchecked Sendable {  // all mutable state is confined to `loop.queue`
-    enum Phase {
-        /// Waiting for (the rest of) a request head.
-        case awaitingHead
-        /// The head was accepted; its body is being read.
-        case readingBody
-        /// The whole request was handed to the responder; waiting for its answer.
-        case responding
-        /// A final answer with `Connection: close` is queued: flush, half-close, drain, close.
-        case closing
-        case closed
-    }
-
-    enum DeadlineKind { case none, idle, header, body, write, linger }
-
-    /// Output queued beyond this stops reading and parsing until the client catches up.
-    static let outputHighWater = 1 << 20
     /// Bytes read in one readable event before yielding the queue to other connections.
     static let readBudget = 1 << 20
-    /// While a request is being answered, pipelined input is buffered only up to this much.
-    static let pipelineBufferLimit = 64 * 1024
-    /// Bytes discarded while lingering before the connection is simply closed.
-    static let lingerByteLimit = 1 << 20
 
     let fd: Int32
     let info: ConnectionInfo
     let loop: IOLoop
     let server: HTTPServer
 
-    private var phase: Phase = .awaitingHead
-    private var parser: RequestParser
-    private var head: RequestHead?
-    private var body: [UInt8] = []
-    /// precheck answered the current request; its body (if any) is not handed on.
-    private var answeredEarly = false
-    private var requestsServed = 0
-    /// Set by a graceful shutdown: answer what is in flight with `Connection: close`.
-    private var draining = false
-
+    private var machine: ConnectionStateMachine
+    private var closed = false
+    /// Set when a synchronous answer freed the machine to parse the next pipelined request.
+    private var processAgain = false
     private var output: [UInt8] = []
     private var outputOffset = 0
     private var outputPending: Int { output.count - outputOffset }
-    private var halfClosed = false
-    private var inputClosed = false
-    private var lingerBytes = 0
 
     private var readSource: (any DispatchSourceRead)?
     private var writeSource: (any DispatchSourceWrite)?
     private var readSuspended = false
     private var liveSources = 0
 
-    private var headStartedAt: UInt64
-    private var bodyStartedAt: UInt64 = 0
-    private var idleSince: UInt64 = 0
-    private var lastWriteProgress: UInt64 = 0
-    private var closingSince: UInt64 = 0
-    /// When the next deadline falls (monotonic ns) and what it is; read by the loop's sweep.
+    /// When the machine's next deadline falls (monotonic ns); read by the loop's sweep.
     private(set) var deadline: UInt64 = .max
-    private var deadlineKind: DeadlineKind = .none
 
-    private var configuration: ServerConfiguration { server.configuration }
     private var logger: Logger { server.logger }
 
     init(fd: Int32, info: ConnectionInfo, loop: IOLoop, server: HTTPServer) {
@@ -77,13 +42,14 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         self.info = info
         self.loop = loop
         self.server = server
-        self.parser = RequestParser(limits: server.configuration.limits)
-        self.headStartedAt = Clock.now()
+        self.machine = ConnectionStateMachine(
+            limits: server.configuration.limits, timeouts: .init(server.configuration), serializer: server.serializer,
+            responder: server.responder, info: info, now: Clock.now())
     }
 
     // MARK: - Sources
 
-    /// On the loop's queue: registers the read source and arms the header deadline.
+    /// On the loop's queue: registers the read source and arms the first deadline.
     func start() {
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
         source.setEventHandler { [unowned self] in self.readable() }
@@ -91,7 +57,7 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         liveSources += 1
         readSource = source
         source.resume()
-        updateDeadline()
+        settle()
     }
 
     private func sourceCancelled() {
@@ -107,7 +73,7 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
     private func setReading(_ wanted: Bool) {
         // Never suspend a cancelled source: its cancel handler would not run and the
         // descriptor would leak.
-        guard phase != .closed, let source = readSource else { return }
+        guard !closed, let source = readSource else { return }
         if wanted && readSuspended {
             readSuspended = false
             source.resume()
@@ -117,199 +83,137 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         }
     }
 
-    /// Reading is wanted unless the input ended, the client is behind on reading our output,
-    /// or a request is in flight and enough pipelined input is already buffered.
-    private func updateReadInterest() {
-        guard phase != .closed, !inputClosed else { return setReading(false) }
-        if phase == .closing { return setReading(true) }
-        if outputPending >= Self.outputHighWater { return setReading(false) }
-        if phase == .responding && parser.bufferedByteCount >= Self.pipelineBufferLimit { return setReading(false) }
-        setReading(true)
+    /// After every batch of actions: flush, then align read interest and deadline with the machine.
+    private func settle() {
+        flush()
+        guard !closed else { return }
+        setReading(machine.wantsToRead)
+        deadline = machine.deadline.at
     }
 
-    // MARK: - Reading
+    // MARK: - Events into the machine
 
     private func readable() {
-        guard phase != .closed else { return }
+        guard !closed else { return }
         var total = 0
-        let wasAtBoundary = phase == .awaitingHead && parser.isAtMessageBoundary
         while total < Self.readBudget {
             let n = recv(fd, loop.scratch.baseAddress, loop.scratch.count, 0)
             if n > 0 {
                 total += n
-                if phase == .closing {
-                    lingerBytes += n
-                    if lingerBytes > Self.lingerByteLimit { return close() }
-                } else {
-                    parser.append(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<n]))
-                }
+                perform(machine.received(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<n]), now: Clock.now()))
+                if closed { return }
                 continue
             }
             if n == 0 {
-                inputClosed = true
+                perform(machine.inputDidEnd())
                 break
             }
             let error = errno
             if error == EINTR { continue }
             if error == EAGAIN || error == EWOULDBLOCK { break }
             logger.debug("recv failed", metadata: ["connection": "\(info.connectionID)", "errno": "\(error)"])
-            return close()
-        }
-        if phase == .closing {
-            if inputClosed { return close() }
+            perform(machine.abort())
             return
         }
-        if wasAtBoundary && total > 0 && requestsServed > 0 {
-            headStartedAt = Clock.now()
-        }
-        process()
+        run()
     }
 
-    // MARK: - Requests
+    /// Lets the machine parse and answer what is buffered, then settles.
+    private func run() {
+        guard !closed else { return }
+        // A loop, not recursion: thousands of pipelined requests answered synchronously must
+        // not grow the stack.
+        repeat {
+            processAgain = false
+            perform(machine.process(now: Clock.now()))
+        } while processAgain && !closed
+        settle()
+    }
 
-    /// Turns buffered bytes into requests and answers until it has to wait for something.
-    private func process() {
-        parsing: while phase == .awaitingHead || phase == .readingBody {
-            if outputPending >= Self.outputHighWater { break }
-            let event: ParserEvent
-            do {
-                event = try parser.next()
-            } catch {
-                refuse(status: error.status, detail: error.detail)
-                break parsing
+    private func perform(_ actions: [ConnectionStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let bytes):
+                if outputPending == 0 {
+                    output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
+                    outputOffset = 0
+                }
+                output.append(contentsOf: bytes)
+            case .respond(let request):
+                dispatch(request)
+            case .halfClose:
+                Glibc.shutdown(fd, Int32(SHUT_WR))
+            case .close:
+                closeNow()
             }
-            switch event {
-            case .needMoreData:
-                break parsing
-            case .head(let head):
-                accept(head)
-            case .body(let bytes):
-                if !answeredEarly { body.append(contentsOf: bytes) }
-            case .end:
-                if answeredEarly {
-                    answeredEarly = false
-                    head = nil
-                    phase = .awaitingHead
-                    headStartedAt = Clock.now()
-                } else {
-                    dispatchRequest()
+        }
+    }
+
+    private func dispatch(_ request: HTTPRequest) {
+        let responder = server.responder
+        let info = info
+        guard server.configuration.respondsOnIOQueue else {
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                let slot = ResponseSlot()
+                responder.respond(to: request, connection: info) { [self] response in
+                    if slot.offer(response) { return }
+                    loop.queue.async { self.responseReady(response) }
+                }
+                if let response = slot.leaveCall() {
+                    loop.queue.async { self.responseReady(response) }
                 }
             }
-        }
-        if inputClosed && (phase == .awaitingHead || phase == .readingBody) {
-            // The client stopped sending: everything complete has been answered above; a
-            // partial request can never complete.
-            if outputPending > 0 { beginClosing() } else { return close() }
-        }
-        flush()
-        updateReadInterest()
-        updateDeadline()
-    }
-
-    /// A head was parsed: consult the responder's precheck before any body is read.
-    private func accept(_ head: RequestHead) {
-        self.head = head
-        self.body = []
-        phase = .readingBody
-        bodyStartedAt = Clock.now()
-
-        // RFC 9110 §10.1.1: only "100-continue" is defined; a 1.0 request's Expect is ignored.
-        var wantsContinue = false
-        if head.version.minor >= 1, head.headers.contains("Expect") {
-            let expectations = head.headers.tokens(for: "Expect")
-            if expectations == ["100-continue"] {
-                wantsContinue = true
-            } else {
-                return refuse(status: .expectationFailed, detail: "only 100-continue is supported in Expect")
-            }
-        }
-
-        if let early = server.responder.precheck(head, connection: info) {
-            // Answered without reading the body. If one was announced it is still coming and
-            // cannot be skipped reliably, so the connection closes after this answer.
-            let announced = parser.framing.announcesBody
-            let keepAlive = !announced && KeepAlivePolicy.shouldKeepAlive(request: head, response: early, draining: draining)
-            enqueue(early, for: head, keepAlive: keepAlive)
-            requestsServed += 1
-            if keepAlive {
-                answeredEarly = true
-            } else {
-                beginClosing()
-            }
             return
         }
-        if wantsContinue && parser.framing.announcesBody && parser.bufferedByteCount == 0 {
-            output.append(contentsOf: ResponseSerializer.continueResponse)
-        }
-    }
-
-    private func dispatchRequest() {
-        guard let head else { return }
-        phase = .responding
-        let request = HTTPRequest(head: head, body: body)
-        body = []
         let slot = ResponseSlot()
-        server.responder.respond(to: request, connection: info) { [self] response in
+        responder.respond(to: request, connection: info) { [self] response in
             if slot.offer(response) { return }
-            loop.queue.async { self.finish(response, async: true) }
+            loop.queue.async { self.responseReady(response) }
         }
         if let response = slot.leaveCall() {
-            finish(response, async: false)
+            // Answered synchronously: queue it now so pipelined answers leave in one write.
+            perform(machine.responseReady(response, now: Clock.now()))
+            processAgain = true
         }
     }
 
-    /// The responder answered the request in flight. Never answers twice: a second call, or
-    /// one arriving after the connection closed, is dropped.
-    private func finish(_ response: HTTPResponse, async: Bool) {
-        guard phase == .responding, let head else { return }
-        let keepAlive = KeepAlivePolicy.shouldKeepAlive(request: head, response: response, draining: draining)
-        enqueue(response, for: head, keepAlive: keepAlive)
-        requestsServed += 1
-        self.head = nil
-        if keepAlive {
-            phase = .awaitingHead
-            idleSince = Clock.now()
-            headStartedAt = idleSince
-        } else {
-            beginClosing()
-        }
-        if async { process() }
+    /// On the loop's queue: the responder answered asynchronously.
+    private func responseReady(_ response: HTTPResponse) {
+        guard !closed else { return }
+        perform(machine.responseReady(response, now: Clock.now()))
+        run()
     }
 
-    private func enqueue(_ response: HTTPResponse, for head: RequestHead?, keepAlive: Bool) {
-        if outputPending == 0 {
-            output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
-            outputOffset = 0
-        }
-        server.serializer.serialize(
-            response, requestMethod: head?.method, requestVersion: head?.version ?? .http1_1,
-            keepAlive: keepAlive, into: &output)
+    /// Called by the loop's sweep when `deadline` has passed.
+    func deadlineExpired() {
+        guard !closed else { return }
+        perform(machine.deadlinePassed(now: Clock.now()))
+        settle()
     }
 
-    /// Answers an error the transport detected itself, then closes (RFC 9112 §9.6: after a
-    /// framing error the rest of the input cannot be trusted).
-    private func refuse(status: HTTPStatus, detail: String) {
-        guard phase != .closing && phase != .closed else { return }
-        logger.debug(
-            "refusing request",
-            metadata: ["connection": "\(info.connectionID)", "status": "\(status.code)", "detail": "\(detail)"])
-        let response = server.responder.protocolErrorResponse(status: status, detail: detail)
-        // The head (when there is one) decides HEAD handling; a head-level error has none.
-        enqueue(response, for: phase == .readingBody ? head : nil, keepAlive: false)
-        head = nil
-        beginClosing()
+    /// Graceful shutdown: close now if idle, else answer what is in flight with `Connection: close`.
+    func beginShutdown() {
+        guard !closed else { return }
+        perform(machine.beginShutdown(now: Clock.now()))
+        settle()
+    }
+
+    /// Forced close (shutdown deadline passed).
+    func close() {
+        guard !closed else { return }
+        perform(machine.abort())
     }
 
     // MARK: - Writing
 
     private func flush() {
-        while outputPending > 0 {
+        while !closed && outputPending > 0 {
             let n = output.withUnsafeBytes { buffer in
                 send(fd, buffer.baseAddress! + outputOffset, outputPending, Int32(MSG_NOSIGNAL))
             }
             if n > 0 {
                 outputOffset += n
-                lastWriteProgress = Clock.now()
+                perform(machine.wrote(n, now: Clock.now()))
                 continue
             }
             let error = errno
@@ -319,18 +223,17 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
                 return
             }
             logger.debug("send failed", metadata: ["connection": "\(info.connectionID)", "errno": "\(error)"])
-            return close()
+            perform(machine.abort())
+            return
         }
         if output.capacity > 64 * 1024 { output = [] } else { output.removeAll(keepingCapacity: true) }
         outputOffset = 0
         disarmWriteSource()
-        if phase == .closing && !halfClosed { halfClose() }
     }
 
     /// A write source exists only while output is queued, so idle connections cost one source.
     private func armWriteSource() {
-        guard writeSource == nil else { return }
-        lastWriteProgress = Clock.now()
+        guard writeSource == nil, !closed else { return }
         let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: loop.queue)
         source.setEventHandler { [unowned self] in self.writable() }
         source.setCancelHandler { [unowned self] in self.sourceCancelled() }
@@ -346,46 +249,20 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
     }
 
     private func writable() {
-        guard phase != .closed else { return }
+        guard !closed else { return }
         flush()
-        guard phase != .closed else { return }
-        if phase == .awaitingHead || phase == .readingBody {
-            process()
-        } else {
-            updateReadInterest()
-            updateDeadline()
-        }
+        // Output drained below the high-water mark: parsing may go on.
+        run()
     }
 
     // MARK: - Closing
 
-    private func beginClosing() {
-        guard phase != .closing && phase != .closed else { return }
-        phase = .closing
-        closingSince = Clock.now()
-        parser = RequestParser(limits: configuration.limits)
-        head = nil
-        body = []
-        if outputPending == 0 { halfClose() }
-    }
-
-    /// Sends FIN after the last answer, then keeps reading briefly so that unread request bytes
-    /// do not turn the close into a reset that could destroy the answer in flight.
-    private func halfClose() {
-        halfClosed = true
-        shutdown(fd, Int32(SHUT_WR))
-        closingSince = Clock.now()
-        if inputClosed { close() }
-    }
-
-    /// Closes now: cancels every source (resuming a suspended one first, as Dispatch requires);
-    /// the last cancel handler closes the descriptor.
-    func close() {
-        guard phase != .closed else { return }
-        phase = .closed
+    /// Cancels every source (resuming a suspended one first, as Dispatch requires); the last
+    /// cancel handler closes the descriptor.
+    private func closeNow() {
+        guard !closed else { return }
+        closed = true
         deadline = .max
-        deadlineKind = .none
-        parser = RequestParser(limits: configuration.limits)
         output = []
         outputOffset = 0
         if let source = writeSource {
@@ -400,75 +277,11 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
             source.cancel()
         }
     }
-
-    // MARK: - Deadlines
-
-    private func updateDeadline() {
-        let kind: DeadlineKind
-        let at: UInt64
-        switch phase {
-        case .closed:
-            (kind, at) = (.none, .max)
-        case .closing:
-            if outputPending > 0 {
-                (kind, at) = (.write, Clock.after(configuration.writeTimeout, from: lastWriteProgress))
-            } else {
-                (kind, at) = (.linger, Clock.after(configuration.closeLingerTimeout, from: closingSince))
-            }
-        case _ where outputPending > 0:
-            (kind, at) = (.write, Clock.after(configuration.writeTimeout, from: lastWriteProgress))
-        case .awaitingHead:
-            if parser.isAtMessageBoundary && requestsServed > 0 {
-                (kind, at) = (.idle, Clock.after(configuration.idleTimeout, from: idleSince))
-            } else {
-                (kind, at) = (.header, Clock.after(configuration.headerReadTimeout, from: headStartedAt))
-            }
-        case .readingBody:
-            (kind, at) = (.body, Clock.after(configuration.bodyReadTimeout, from: bodyStartedAt))
-        case .responding:
-            (kind, at) = (.none, .max)
-        }
-        deadlineKind = kind
-        deadline = at
-    }
-
-    /// Called by the loop's sweep when `deadline` has passed.
-    func deadlineExpired() {
-        switch deadlineKind {
-        case .none:
-            return
-        case .idle, .write, .linger:
-            close()
-        case .header:
-            if parser.bufferedByteCount == 0 {
-                close()
-            } else {
-                refuse(status: .requestTimeout, detail: "request head not received in time")
-                flush()
-                updateReadInterest()
-                updateDeadline()
-            }
-        case .body:
-            refuse(status: .requestTimeout, detail: "request body not received in time")
-            flush()
-            updateReadInterest()
-            updateDeadline()
-        }
-    }
-
-    // MARK: - Shutdown
-
-    /// Graceful shutdown: close now if idle, else answer what is in flight with `Connection: close`.
-    func beginShutdown() {
-        draining = true
-        if phase == .awaitingHead && parser.isAtMessageBoundary {
-            if outputPending == 0 { close() } else { beginClosing(); updateDeadline() }
-        }
-    }
 }
 
 /// Catches a responder completion that runs before `respond` returns, so that answers to
-/// pipelined requests handled synchronously go out together in one write.
+/// pipelined requests handled synchronously go out together in one write; and drops any
+/// completion after the first, so a request is never answered twice.
 final class ResponseSlot: @unchecked Sendable {  // state guarded by `lock`
     private let lock = NSLock()
     private var insideCall = true

@@ -30,6 +30,14 @@ public final class HTTPServer: @unchecked Sendable {
     private var nextConnectionID: UInt64 = 0
     private var listenerClosed = false
     private var shutdownCompletions: [@Sendable () -> Void] = []
+    private var descriptorExhaustionCount = 0
+
+    /// How many times accept ran out of descriptors and paused (for tests and diagnostics).
+    var acceptPausesForDescriptors: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return descriptorExhaustionCount
+    }
 
     public init(configuration: ServerConfiguration, responder: any HTTPResponder, logger: Logger) {
         self.configuration = configuration
@@ -116,6 +124,9 @@ public final class HTTPServer: @unchecked Sendable {
                     // fire again at once. Pause accepting briefly instead of spinning, and keep
                     // the listener.
                     logger.warning("accept paused: out of file descriptors", metadata: ["errno": "\(error)"])
+                    lock.lock()
+                    descriptorExhaustionCount += 1
+                    lock.unlock()
                     pauseAccepting(for: 0.1)
                     return
                 default:

@@ -62,9 +62,4 @@ final class IOLoop: @unchecked Sendable {  // all mutable state is confined to `
 /// Monotonic nanoseconds; deadlines never jump with the wall clock.
 enum Clock {
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
-
-    static func after(_ seconds: Double, from start: UInt64) -> UInt64 {
-        let delta = seconds <= 0 ? 0 : (seconds >= 1e9 ? UInt64.max / 2 : UInt64(seconds * 1e9))
-        return start &+ delta
-    }
 }

@@ -33,6 +33,12 @@ public struct ServerConfiguration: Sendable {
     public var serverName: String
     /// Pending listen backlog. Default 1024 (the kernel may cap it at somaxconn).
     public var backlog: Int
+    /// Whether `HTTPResponder.respond` is called directly on the connection's I/O queue. Default
+    /// false: it is called on a global concurrent queue, so that a handler doing blocking work
+    /// (SQLite, file I/O) never stalls the other connections sharing that I/O queue. Set true only
+    /// for responders that answer at once without blocking; answers to pipelined requests are
+    /// then written together. `precheck` always runs on the I/O queue and must be quick.
+    public var respondsOnIOQueue: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -46,7 +52,8 @@ public struct ServerConfiguration: Sendable {
         maxConnections: Int = 4096,
         ioQueueCount: Int = ProcessInfo.processInfo.activeProcessorCount,
         serverName: String = "StoryArchive",
-        backlog: Int = 1024
+        backlog: Int = 1024,
+        respondsOnIOQueue: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -60,5 +67,6 @@ public struct ServerConfiguration: Sendable {
         self.ioQueueCount = max(1, ioQueueCount)
         self.serverName = serverName
         self.backlog = backlog
+        self.respondsOnIOQueue = respondsOnIOQueue
     }
 }

@@ -9,13 +9,13 @@ struct MigrateCommand: ParsableCommand {
         abstract: "Apply pending database migrations (serve also does this at start), or list them with --status."
     )
 
-    @Option(name: .long, help: "Path of the SQLite database file.")
-    var db: String = ServeCommand.defaultDatabasePath
+    @OptionGroup var common: ConfigOptions
 
     @Flag(name: .long, help: "List the migrations and whether each is applied; change nothing.")
     var status = false
 
     func run() throws {
+        let db = try common.load().settings.databasePath
         do {
             let database = try ArchiveDatabase(path: db, migrate: !status)
             let statuses = try database.migrationStatus()

@@ -18,7 +18,9 @@ final class PrometheusWiring: Sendable {
             .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
         ]
         self.factory = factory
-        openConnections = registry.makeGauge(name: "http_open_connections", help: "Client connections open now")
+        openConnections = registry.makeGauge(
+            descriptor: MetricNameDescriptor(metricName: "http_open", unitName: "connections", helpText: "Client connections open now")
+        )
     }
 
     /// Tells the wiring how to read the transport's open connection count at scrape time.

@@ -11,47 +11,51 @@ import Transport
 
 /// `storyarchive serve`: the HTTP service.
 struct ServeCommand: ParsableCommand {
-    static let defaultDatabasePath = "data/archive.sqlite"
-
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP service (embedded SQLite database, migrations applied at start)."
+        abstract: "Run the HTTP service (embedded SQLite database, migrations applied at start).",
+        discussion: "Settings come from, lowest to highest precedence: defaults, the configuration file, STORYARCHIVE_* environment variables, these flags (see config/README.md)."
     )
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    @OptionGroup var common: ConfigOptions
 
-    @Option(help: "TCP port to listen on (0 picks a free one).")
-    var port = 8080
+    @Option(help: "Address to listen on (http.host, default 127.0.0.1).")
+    var host: String?
 
-    @Option(help: "Path of the SQLite database file; its directory is created if missing.")
-    var db = ServeCommand.defaultDatabasePath
+    @Option(help: "TCP port to listen on; 0 picks a free one (http.port, default 8080).")
+    var port: Int?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
+    @Option(name: .customLong("shutdown-timeout"), help: "Seconds to let in-flight requests finish after SIGTERM/SIGINT (shutdown.timeout_seconds, default 10).")
+    var shutdownTimeout: Double?
 
-    @Option(name: .customLong("shutdown-timeout"), help: "Seconds to let in-flight requests finish after SIGTERM/SIGINT.")
-    var shutdownTimeout = 10.0
+    @Option(name: .customLong("trusted-proxy"), help: "A reverse proxy's IP address whose X-Forwarded-For is believed; repeatable (http.trusted_proxies).")
+    var trustedProxies: [String] = []
 
-    func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got '\(logLevel)')")
-        }
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (got \(port))") }
-    }
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body in bytes (http.max_body_bytes, default 10485760).")
+    var maxBodyBytes: Int?
+
+    @Option(name: .customLong("max-connections"), help: "Most open connections (http.max_connections, default 4096).")
+    var maxConnections: Int?
 
     func run() throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "storyarchive")
+        var flags: [String: ConfigValueText.Value] = [:]
+        if let host { flags["http.host"] = .string(host) }
+        if let port { flags["http.port"] = .int(port) }
+        if let shutdownTimeout { flags["shutdown.timeout_seconds"] = .double(shutdownTimeout) }
+        if !trustedProxies.isEmpty { flags["http.trusted_proxies"] = .strings(trustedProxies) }
+        if let maxBodyBytes { flags["http.max_body_bytes"] = .int(maxBodyBytes) }
+        if let maxConnections { flags["http.max_connections"] = .int(maxConnections) }
+        let loaded = try common.load(adding: flags)
+        let settings = loaded.settings
 
+        LoggingSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
+        let logger = Logger(label: "storyarchive")
+        for warning in loaded.warnings { logger.warning("\(warning)") }
+
+        let db = settings.databasePath
         let database: ArchiveDatabase
         do {
-            database = try ArchiveDatabase(path: db)
+            database = try ArchiveDatabase(path: db, busyTimeout: .milliseconds(Int(settings.databaseBusyTimeout * 1000)))
         } catch {
             throw CommandFailure("cannot open the database at \(db): \(error)")
         }
@@ -65,21 +69,32 @@ struct ServeCommand: ParsableCommand {
 
         let metrics = PrometheusWiring()
         let service = ArchiveService(database: database, metrics: metrics.factory)
-        let api = ArchiveAPI(service: service, metricsExposition: { metrics.exposition() })
-        let router = Router(routes: api.routes, authorizer: BearerTokenAuthorizer(tokens: tokens),
-                            metrics: RequestMetrics(factory: metrics.factory), logger: logger)
-        let server = HTTPServer(configuration: ServerConfiguration(host: host, port: port), responder: router, logger: logger)
+        let api = ArchiveAPI(
+            service: service, options: APIOptions(maxTranscriptBytes: settings.maxBodyBytes),
+            metricsExposition: { metrics.exposition() }
+        )
+        let router = Router(
+            routes: api.routes, authorizer: BearerTokenAuthorizer(tokens: tokens),
+            options: RouterOptions(trustedProxies: Set(settings.trustedProxies)),
+            metrics: RequestMetrics(factory: metrics.factory), cache: api.makeResponseCache(), logger: logger
+        )
+        service.watchForOtherWriters()
+        let server = HTTPServer(configuration: settings.serverConfiguration, responder: router, logger: logger)
         metrics.observeConnections { server.openConnectionCount }
         do {
             try server.start()
         } catch {
-            throw CommandFailure("cannot listen on \(host):\(port): \(error)")
+            throw CommandFailure("cannot listen on \(settings.host):\(settings.port): \(error)")
         }
-        logger.notice("storyarchive \(StoryArchiveCommand.version) listening on http://\(host):\(server.localPort)", metadata: [
+        logger.notice("storyarchive \(StoryArchiveCommand.version) listening on http://\(settings.host):\(server.localPort)", metadata: [
+            "version": "\(StoryArchiveCommand.version)",
+            "address": "\(settings.host):\(server.localPort)",
             "database": "\(db)",
+            "config_file": "\(loaded.configFile ?? "(none)")",
+            "log_format": "\(settings.logFormat.rawValue)",
         ])
 
-        let timeout = shutdownTimeout
+        let timeout = settings.shutdownTimeout
         let signals = [SIGTERM, SIGINT].map { (number: Int32) -> any DispatchSourceSignal in
             ignoreDefaultHandler(of: number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
@@ -94,6 +109,13 @@ struct ServeCommand: ParsableCommand {
             return source
         }
         withExtendedLifetime(signals) { dispatchMain() }
+    }
+}
+
+extension Settings {
+    /// The HTTP server's settings.
+    var serverConfiguration: ServerConfiguration {
+        ServerConfiguration(host: host, port: port)
     }
 }
 

@@ -9,7 +9,7 @@ struct StoryArchiveCommand: ParsableCommand {
         commandName: "storyarchive",
         abstract: "An archive of video-news stories, their speakers and their quotes, served over HTTP.",
         version: version,
-        subcommands: [ServeCommand.self, ParseCommand.self, MigrateCommand.self],
+        subcommands: [ServeCommand.self, ParseCommand.self, MigrateCommand.self, ImportCommand.self, ExportCommand.self, ConfigCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -50,7 +50,8 @@ final class APIHarness {
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
         let api = ArchiveAPI(service: ArchiveService(database: database))
-        router = Router(routes: api.routes, authorizer: BearerTokenAuthorizer(tokens: [Self.token]), logger: logger)
+        router = Router(routes: api.routes, authorizer: BearerTokenAuthorizer(tokens: [Self.token]),
+                        cache: api.makeResponseCache(), logger: logger)
         if path == .socket {
             let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: router, logger: logger)
             try server.start()

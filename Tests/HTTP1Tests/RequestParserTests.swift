@@ -241,6 +241,19 @@ final class RequestParserTests: XCTestCase {
         XCTAssertEqual(endless.error?.status.code, 431)
     }
 
+    /// Found by the fuzzer: the answer to a long line ended by a bare LF depended on whether the
+    /// end of the head had arrived (414 before, 400 after).
+    func testOverlongLineWithBareLFGetsTheSameAnswerHoweverSplit() {
+        let limits = HTTPLimits(maxRequestLineBytes: 32)
+        assertError("GET /\(String(repeating: "a", count: 40)) HTTP/1.1\nHost: x\r\n\r\n", 414, limits: limits)
+        assertError("GET / HTTP/1.1\nHost: x\r\n\r\n", 400, limits: limits)
+    }
+
+    func testManyLeadingEmptyLinesAreSkippedHoweverSplit() {
+        let outcome = RequestParser.parseEverySplit(String(repeating: "\r\n", count: 9) + "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(outcome.requests.count, 1)
+    }
+
     func testErrorIsSticky() {
         var parser = RequestParser()
         parser.append(Array("GET / HTTP/3.0\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))

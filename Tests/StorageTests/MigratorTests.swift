@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import XCTest
 
 @testable import Storage
@@ -138,5 +139,26 @@ final class MigratorTests: XCTestCase {
         defer { holder.release() }
         XCTAssertNoThrow(try database.migrate())
         XCTAssertTrue(database.isReady())
+    }
+
+    /// Two processes starting at once on a fresh file: both succeed, each migration is applied once.
+    func testConcurrentMigratorsApplyEachMigrationOnce() throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.file("db.sqlite")
+        let a = try open(path, [first, second], migrate: false)
+        let b = try ArchiveDatabase(path: path, migrate: false, busyTimeout: .seconds(5), migrations: [first, second])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            do {
+                try (index == 0 ? a : b).migrate()
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        XCTAssertEqual(failures.withLock { $0 }, [])
+        let versions = try a.pool.read { try Int.fetchAll($0, sql: "SELECT version FROM schema_migrations ORDER BY version") }
+        XCTAssertEqual(versions, [1, 2])
+        XCTAssertTrue(a.isReady())
+        XCTAssertTrue(b.isReady())
     }
 }

@@ -9,7 +9,7 @@ import XCTest
 final class TemporaryDirectory {
     let path: String
 
-    init(file: StaticString = #filePath, line: UInt = #line) throws {
+    init() throws {
         let base = FileManager.default.temporaryDirectory.path
         let name = "storage-tests-\(UUID().uuidString)"
         path = (base as NSString).appendingPathComponent(name)

@@ -29,7 +29,13 @@ final class HTTPServerTests: XCTestCase {
     }
 
     func testPipelinedRequestsAreAnsweredInOrder() throws {
-        try withServer { _, port in
+        for inline in [false, true] {
+            try pipelinedRequestsAreAnsweredInOrder(respondsOnIOQueue: inline)
+        }
+    }
+
+    func pipelinedRequestsAreAnsweredInOrder(respondsOnIOQueue: Bool) throws {
+        try withServer(testConfiguration(respondsOnIOQueue: respondsOnIOQueue)) { _, port in
             let client = try RawClient(port: port)
             client.send(
                 "GET /1 HTTP/1.1\r\nHost: t\r\n\r\nPOST /2 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
@@ -39,6 +45,21 @@ final class HTTPServerTests: XCTestCase {
             let paths = (0..<6).compactMap { i in client.readResponse(bodyless: i == 3)?.headers["X-Path"] }
             XCTAssertEqual(paths, ["/1", "/2", "/async", "/4", "/5", "/6"])
             XCTAssertTrue(client.isClosedByPeer())
+        }
+    }
+
+    func testThousandsOfPipelinedRequestsAreAllAnsweredInOrder() throws {
+        for inline in [true, false] {
+            try withServer(testConfiguration(respondsOnIOQueue: inline)) { _, port in
+                let client = try RawClient(port: port)
+                let count = 3000
+                client.send((0..<count).map { "GET /\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined())
+                var answered = 0
+                while answered < count, let response = client.readResponse(), response.headers["X-Path"] == "/\(answered)" {
+                    answered += 1
+                }
+                XCTAssertEqual(answered, count, "respondsOnIOQueue: \(inline)")
+            }
         }
     }
 
@@ -256,11 +277,26 @@ final class HTTPServerTests: XCTestCase {
     }
 
     func testResponderCompletingTwiceIsAnsweredOnce() throws {
-        try withServer { _, port in
-            let client = try RawClient(port: port)
-            client.send("GET /twice HTTP/1.1\r\nHost: t\r\n\r\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n")
-            XCTAssertEqual(client.readResponse()?.text, "first")
-            XCTAssertEqual(client.readResponse()?.headers["X-Path"], "/next")
+        for inline in [false, true] {
+            try withServer(testConfiguration(respondsOnIOQueue: inline)) { _, port in
+                let client = try RawClient(port: port)
+                client.send("GET /twice HTTP/1.1\r\nHost: t\r\n\r\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n")
+                XCTAssertEqual(client.readResponse()?.text, "first")
+                XCTAssertEqual(client.readResponse()?.headers["X-Path"], "/next")
+            }
+        }
+    }
+
+    /// A handler that blocks its thread must not stall other connections on the same I/O queue.
+    func testBlockingHandlerDoesNotStallOtherConnections() throws {
+        try withServer(testConfiguration(ioQueueCount: 1)) { _, port in
+            let blocked = try RawClient(port: port)
+            blocked.send("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
+            let other = try RawClient(port: port, receiveTimeout: 2)
+            other.send("GET /meanwhile HTTP/1.1\r\nHost: t\r\n\r\n")
+            XCTAssertEqual(other.readResponse()?.headers["X-Path"], "/meanwhile")
+            testGate.signal()
+            XCTAssertEqual(blocked.readResponse()?.text, "released")
         }
     }
 
@@ -341,6 +377,32 @@ final class HTTPServerTests: XCTestCase {
             XCTAssertEqual(server.openConnectionCount, 2)
             a.send("GET /still HTTP/1.1\r\nHost: t\r\n\r\n")
             XCTAssertEqual(a.readResponse()?.headers["X-Path"], "/still")
+        }
+    }
+
+    /// EMFILE on accept: the server pauses accepting instead of spinning, keeps its listener,
+    /// and serves the waiting connections once descriptors are available again.
+    func testAcceptSurvivesRunningOutOfDescriptors() throws {
+        try withServer { server, port in
+            let clients = try (0..<3).map { _ in try RawClient() }
+            var original = rlimit()
+            getrlimit(Int32(RLIMIT_NOFILE.rawValue), &original)
+            defer { setrlimit(Int32(RLIMIT_NOFILE.rawValue), &original) }
+            // Listing /proc/self/fd uses one descriptor itself, so the count is one over.
+            let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count - 1
+            var tight = original
+            tight.rlim_cur = rlim_t(open)
+            XCTAssertEqual(setrlimit(Int32(RLIMIT_NOFILE.rawValue), &tight), 0)
+            for client in clients { try client.connect(port: port) }  // connect needs no new descriptor
+            XCTAssertTrue(eventually { server.acceptPausesForDescriptors >= 2 })
+            XCTAssertLessThan(server.openConnectionCount, clients.count, "some connections wait in the backlog")
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &original)
+            for (i, client) in clients.enumerated() {
+                client.send("GET /after-emfile/\(i) HTTP/1.1\r\nHost: t\r\n\r\n")
+                XCTAssertEqual(client.readResponse()?.headers["X-Path"], "/after-emfile/\(i)")
+            }
+            // Paused and retried, not spun: at most a handful of retries per 100 ms pause.
+            XCTAssertLessThan(server.acceptPausesForDescriptors, 200)
         }
     }
 

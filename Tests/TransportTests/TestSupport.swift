@@ -6,6 +6,9 @@ import Logging
 import XCTest
 @testable import Transport
 
+/// Released by tests to let a blocked "/wait" handler answer.
+let testGate = DispatchSemaphore(value: 0)
+
 /// A small responder whose behaviour is chosen by the request path.
 struct TestResponder: HTTPResponder {
     func precheck(_ head: RequestHead, connection: ConnectionInfo) -> HTTPResponse? {
@@ -25,6 +28,8 @@ struct TestResponder: HTTPResponder {
         var headers: HTTPHeaders = [
             "X-Method": head.method.rawValue, "X-Path": head.path, "X-Query": head.query ?? "",
             "X-Version": head.version.description, "X-Body-Length": String(request.body.count),
+            "X-Expect": head.headers["Expect"] ?? "", "X-Transfer-Encoding": head.headers["Transfer-Encoding"] ?? "",
+            "X-Connection-ID": String(connection.connectionID),
         ]
         switch head.path {
         case "/slow":
@@ -32,6 +37,10 @@ struct TestResponder: HTTPResponder {
             DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) {
                 completion(HTTPResponse(status: .ok, headers: headers, body: Array("slow".utf8)))
             }
+        case "/wait":
+            // Blocks its thread, as a handler doing synchronous database work would.
+            let released = testGate.wait(timeout: .now() + 5) == .success
+            completion(HTTPResponse(status: .ok, headers: headers, body: Array((released ? "released" : "timed out").utf8)))
         case "/async":
             let headers = headers
             DispatchQueue.global().async { completion(HTTPResponse(status: .ok, headers: headers, body: Array("async".utf8))) }
@@ -65,25 +74,30 @@ final class RawClient {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, receiveTimeout: Double = 5) throws {
+    convenience init(port: Int, receiveTimeout: Double = 5) throws {
+        try self.init(receiveTimeout: receiveTimeout)
+        try connect(port: port)
+    }
+
+    /// A socket not yet connected: its descriptor exists before `connect(port:)`.
+    init(receiveTimeout: Double = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TransportError.lastError("socket") }
+        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - Double(Int(receiveTimeout))) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var sendTimeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func connect(port: Int) throws {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else {
-            let error = TransportError.lastError("connect")
-            Glibc.close(fd)
-            throw error
-        }
-        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - Double(Int(receiveTimeout))) * 1e6))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var sendTimeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
+        guard rc == 0 else { throw TransportError.lastError("connect") }
     }
 
     deinit { Glibc.close(fd) }
@@ -176,12 +190,12 @@ final class RawClient {
 func testConfiguration(
     limits: HTTPLimits = HTTPLimits(),
     headerReadTimeout: Double = 2, bodyReadTimeout: Double = 2, idleTimeout: Double = 5,
-    writeTimeout: Double = 2, maxConnections: Int = 64
+    writeTimeout: Double = 2, maxConnections: Int = 64, ioQueueCount: Int = 2, respondsOnIOQueue: Bool = false
 ) -> ServerConfiguration {
     ServerConfiguration(
         host: "127.0.0.1", port: 0, limits: limits, headerReadTimeout: headerReadTimeout, bodyReadTimeout: bodyReadTimeout,
         idleTimeout: idleTimeout, writeTimeout: writeTimeout, closeLingerTimeout: 0.5, maxConnections: maxConnections,
-        ioQueueCount: 2)
+        ioQueueCount: ioQueueCount, respondsOnIOQueue: respondsOnIOQueue)
 }
 
 extension XCTestCase {
@@ -211,5 +225,37 @@ extension XCTestCase {
             usleep(10_000)
         }
         return condition()
+    }
+
+    /// The absolute path of `name` on PATH, or a skip.
+    func executable(_ name: String) throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw XCTSkip("\(name) is not installed; skipping the \(name) interoperability test")
+    }
+
+    /// Runs a process with a bounded lifetime; returns exit status and standard output.
+    func run(_ path: String, _ arguments: [String], stdin: Data? = nil, timeout: Double = 30) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin {
+            input.fileHandleForWriting.write(stdin)
+        }
+        try input.fileHandleForWriting.close()
+        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        killer.cancel()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -27,7 +27,7 @@ final class ParseCommandTests: XCTestCase {
         let output = try StoryArchiveProcess.run(["parse", "-"], input: Data("  \n\n ".utf8))
         XCTAssertNotEqual(output.status, 0)
         XCTAssertTrue(output.stdout.isEmpty)
-        XCTAssertTrue(output.stderr.contains("empty"), output.stderr)
+        XCTAssertTrue(output.stderr.contains("empty") || output.stderr.contains("whitespace"), output.stderr)
     }
 
     func testParseOfAMissingFileSaysSo() throws {

@@ -1,5 +1,0 @@
-import XCTest
-
-final class ArchiveServiceTestsPlaceholder: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
