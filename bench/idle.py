@@ -31,12 +31,18 @@ def rss_kib(pid):
     return 0
 
 
+def readable(sock, timeout):
+    """poll(2), not select(2): descriptors past 1024 are the point of this script."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(timeout * 1000))
+
+
 def read_response(sock, deadline):
     """Reads one small response (head and Content-Length body). True when it is a 200."""
     data = b""
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
+        if not readable(sock, max(0.0, deadline - time.monotonic())):
             return False
         chunk = sock.recv(4096)
         if not chunk:
@@ -57,8 +63,7 @@ def read_response(sock, deadline):
 
 def still_open(sock):
     """An idle connection that the server closed reads as EOF (or a reset) without blocking."""
-    ready, _, _ = select.select([sock], [], [], 0)
-    if not ready:
+    if not readable(sock, 0):
         return True
     try:
         return sock.recv(1, socket.MSG_PEEK) != b""

@@ -57,46 +57,50 @@ guard arguments.count == 3, let port = Int(arguments[2]) else {
     exit(2)
 }
 
-var dbConfig = Configuration()
-dbConfig.readonly = true
-let pool = try DatabasePool(path: arguments[1], configuration: dbConfig)
+struct QuoteStore: Sendable {
+    let pool: DatabasePool
 
-func quotes(storyID: Int64) async throws -> [QuoteBody]? {
-    try await pool.read { db -> [QuoteBody]? in
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM stories WHERE id = ?", arguments: [storyID]) != nil else {
-            return nil
-        }
-        var speakers: [Int64: SpeakerBody] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT s.id, s.name, a.title, a.organization
-            FROM appearances a JOIN speakers s ON s.id = a.speaker_id
-            WHERE a.story_id = ? ORDER BY a.position
-            """, arguments: [storyID]) {
-            let speaker = SpeakerBody(id: row["id"], name: row["name"], title: row["title"], organization: row["organization"])
-            speakers[speaker.id] = speaker
-        }
-        return try Row.fetchAll(db, sql: """
-            SELECT id, position, speaker_id, text, language, interpreted, truncated
-            FROM quotes WHERE story_id = ? ORDER BY position
-            """, arguments: [storyID]).map { row in
-            let speakerID: Int64 = row["speaker_id"]
-            return QuoteBody(
-                id: row["id"], position: row["position"], text: row["text"],
-                speaker: speakers[speakerID] ?? SpeakerBody(id: speakerID, name: ""),
-                language: row["language"], interpreted: row["interpreted"], truncated: row["truncated"]
-            )
+    func quotes(storyID: Int64) async throws -> [QuoteBody]? {
+        try await pool.read { db -> [QuoteBody]? in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM stories WHERE id = ?", arguments: [storyID]) != nil else {
+                return nil
+            }
+            var speakers: [Int64: SpeakerBody] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT s.id, s.name, a.title, a.organization
+                FROM appearances a JOIN speakers s ON s.id = a.speaker_id
+                WHERE a.story_id = ? ORDER BY a.position
+                """, arguments: [storyID]) {
+                let speaker = SpeakerBody(id: row["id"], name: row["name"], title: row["title"], organization: row["organization"])
+                speakers[speaker.id] = speaker
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT id, position, speaker_id, text, language, interpreted, truncated
+                FROM quotes WHERE story_id = ? ORDER BY position
+                """, arguments: [storyID]).map { row in
+                let speakerID: Int64 = row["speaker_id"]
+                return QuoteBody(
+                    id: row["id"], position: row["position"], text: row["text"],
+                    speaker: speakers[speakerID] ?? SpeakerBody(id: speakerID, name: ""),
+                    language: row["language"], interpreted: row["interpreted"], truncated: row["truncated"]
+                )
+            }
         }
     }
 }
+
+var dbConfig = Configuration()
+dbConfig.readonly = true
+let store = QuoteStore(pool: try DatabasePool(path: arguments[1], configuration: dbConfig))
 
 let healthBody = ByteBuffer(string: #"{"status":"ok"}"#)
 let router = Router()
 router.get("/healthz") { _, _ -> Response in
     Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: healthBody))
 }
-router.get("/stories/:id/quotes") { _, context -> Response in
+router.get("/stories/:id/quotes") { [store] _, context -> Response in
     let id = try context.parameters.require("id", as: Int64.self)
-    guard let items = try await quotes(storyID: id) else {
+    guard let items = try await store.quotes(storyID: id) else {
         throw HTTPError(.notFound)
     }
     let encoder = JSONEncoder()
@@ -105,11 +109,9 @@ router.get("/stories/:id/quotes") { _, context -> Response in
     return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }
 
-var logger = Logger(label: "quotes-peer")
-logger.logLevel = .warning
+// No request logging (the framework logs none by default), as ours runs with --log-level warning.
 let app = Application(
     router: router,
-    configuration: .init(address: .hostname("127.0.0.1", port: port)),
-    logger: logger
+    configuration: .init(address: .hostname("127.0.0.1", port: port))
 )
 try await app.runService()
