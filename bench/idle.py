@@ -4,7 +4,8 @@
 Opens COUNT connections to 127.0.0.1:PORT, sends one `GET /healthz` on each and reads its answer
 (so the server has accepted the connection and built its per-connection state), keeps them all
 open and idle, then reads the server's VmRSS from /proc/PID/status. Prints one JSON object:
-rss before and after (KiB), how many connections were opened, answered, and still open when
+rss before and after (KiB), how many connections were opened, answered 200 (and every status
+seen: a 503 is the server's connection cap), and still open when
 the RSS was read (a server may close idle connections or refuse past a cap: that is reported,
 not hidden).
 
@@ -39,14 +40,14 @@ def readable(sock, timeout):
 
 
 def read_response(sock, deadline):
-    """Reads one small response (head and Content-Length body). True when it is a 200."""
+    """Reads one small response (head and Content-Length body); its status code, or None."""
     data = b""
     while time.monotonic() < deadline:
         if not readable(sock, max(0.0, deadline - time.monotonic())):
-            return False
+            return None
         chunk = sock.recv(4096)
         if not chunk:
-            return False
+            return None
         data += chunk
         head_end = data.find(b"\r\n\r\n")
         if head_end < 0:
@@ -57,8 +58,8 @@ def read_response(sock, deadline):
             if name.strip().lower() == b"content-length":
                 length = int(value.strip())
         if len(data) >= head_end + 4 + length:
-            return data.startswith(b"HTTP/1.1 200")
-    return False
+            return int(data[9:12]) if data.startswith(b"HTTP/1.") else None
+    return None
 
 
 def still_open(sock):
@@ -75,7 +76,7 @@ def measure(pid, port, count, settle, time_limit=60.0):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     before = rss_kib(pid)
-    sockets, answered, failures = [], 0, {}
+    sockets, answered, failures, statuses = [], 0, {}, {}
     deadline = time.monotonic() + time_limit
     for _ in range(count):
         if time.monotonic() > deadline:
@@ -85,7 +86,9 @@ def measure(pid, port, count, settle, time_limit=60.0):
             sock = socket.create_connection(("127.0.0.1", port), timeout=5)
             sock.sendall(REQUEST)
             sockets.append(sock)
-            if read_response(sock, time.monotonic() + 5):
+            status = read_response(sock, time.monotonic() + 5)
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+            if status == 200:
                 answered += 1
         except OSError as error:
             key = type(error).__name__ + (f" errno {error.errno}" if error.errno else "")
@@ -99,8 +102,10 @@ def measure(pid, port, count, settle, time_limit=60.0):
         sock.close()
     return {
         "requested": count, "opened": len(sockets), "answered": answered, "open_at_measure": open_count,
+        "statuses": statuses,
         "rss_before_kib": before, "rss_after_kib": after,
         "rss_delta_kib": after - before, "failures": failures, "fd_limit": hard,
+        "kib_per_open_connection": round((after - before) / open_count, 2) if open_count else None,
     }
 
 

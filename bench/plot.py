@@ -42,13 +42,18 @@ def main():
                     xs, ys = zip(*points)
                     ax.plot(xs, ys, marker="o", color=COLOURS[server], label=LABELS[server])
             ax.set_xscale("log", base=2)
+            ticks = sorted({r["connections"] for r in rows})
+            ax.set_xticks(ticks)
+            ax.set_xticklabels([str(t) for t in ticks])
             ax.set_xlabel("connections")
             ax.set_ylabel(title)
             path = {"quotes": "GET /stories/{id}/quotes", "healthz": "GET /healthz",
                     "story": "GET /stories/{id}", "search": "GET /quotes?q="}[route]
             ax.set_title(f"{path}: {title}, {size:,} stories")
             ax.grid(True, alpha=0.3)
-            if column == 1:
+            if column == 0:
+                ax.set_ylim(bottom=0)
+            else:
                 ax.set_yscale("log")
             ax.legend(fontsize=8)
     machine = results.get("machine", {})

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Fallback seeder for debugging the harness: writes generated stories straight into SQLite.
+"""Fallback seeder: writes generated stories straight into SQLite, without the service.
 
-Only for when neither `storyarchive import` nor `POST /stories` can seed a database (a stand-in
-parser or server on main). The schema must already be there (`storyarchive migrate --db PATH`);
+For when `storyarchive import` cannot seed a database in the time a run allows (bench/run then
+writes the stories past the imported ones with this script, and says so), or when the parser on
+the checkout reads no quotes. The schema must already be there (`storyarchive migrate --db PATH`);
 rows follow migrations/0001 as the storage module writes them, from the generator's structured
 story rather than from parsing its transcript. bench/run says in its report when it used this.
 
@@ -32,6 +33,9 @@ def seed(path, count, seed_value, start):
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA journal_mode = WAL")
     now = int(time.time() * 1000)
+    # Speakers the service already stored (a database seeded partly by import) are found by their
+    # display name first, so this never collides with the service's own normalisation.
+    by_name = dict(db.execute("SELECT name, id FROM speakers"))
     speaker_ids = dict(db.execute("SELECT normalized_name, id FROM speakers"))
     with db:
         for index in range(start, start + count):
@@ -49,6 +53,8 @@ def seed(path, count, seed_value, start):
             ids = []
             for position, (name, title, org) in enumerate(story["speakers"], start=1):
                 key = normalize(name)
+                if key not in speaker_ids and name in by_name:
+                    speaker_ids[key] = by_name[name]
                 if key not in speaker_ids:
                     speaker_ids[key] = db.execute(
                         "INSERT INTO speakers (name, normalized_name, created_at) VALUES (?, ?, ?)",
