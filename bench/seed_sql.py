@@ -7,6 +7,9 @@ the checkout reads no quotes. The schema must already be there (`storyarchive mi
 rows follow migrations/0001 as the storage module writes them, from the generator's structured
 story rather than from parsing its transcript. bench/run says in its report when it used this.
 
+Stories whose transcript is already in the database (same SHA-256) are skipped, so this can
+complete a database that an import filled partly.
+
 Usage: seed_sql.py DB_PATH --count N [--seed S] [--start I]
 """
 
@@ -37,10 +40,16 @@ def seed(path, count, seed_value, start):
     # display name first, so this never collides with the service's own normalisation.
     by_name = dict(db.execute("SELECT name, id FROM speakers"))
     speaker_ids = dict(db.execute("SELECT normalized_name, id FROM speakers"))
+    skipped = 0
     with db:
         for index in range(start, start + count):
-            story = generator.story(index)
             raw = generator.transcript(index).encode()
+            digest = hashlib.sha256(raw).digest()
+            # A story already archived (imported by the service) is left as it is.
+            if db.execute("SELECT 1 FROM transcripts WHERE sha256 = ?", (digest,)).fetchone():
+                skipped += 1
+                continue
+            story = generator.story(index)
             cur = db.execute(
                 "INSERT INTO stories (title, location, duration_seconds, restrictions, created_at, updated_at)"
                 " VALUES (?, ?, ?, json(?), ?, ?)",
@@ -49,7 +58,7 @@ def seed(path, count, seed_value, start):
             )
             story_id = cur.lastrowid
             db.execute("INSERT INTO transcripts (story_id, sha256, byte_count, compressed) VALUES (?, ?, ?, ?)",
-                       (story_id, hashlib.sha256(raw).digest(), len(raw), zlib.compress(raw)))
+                       (story_id, digest, len(raw), zlib.compress(raw)))
             ids = []
             for position, (name, title, org) in enumerate(story["speakers"], start=1):
                 key = normalize(name)
@@ -75,6 +84,7 @@ def seed(path, count, seed_value, start):
             db.execute("INSERT INTO stories_fts (rowid, title, narration) VALUES (?, ?, ?)",
                        (story_id, story["title"], " ".join(narration)))
     db.close()
+    return skipped
 
 
 def main():
@@ -85,8 +95,9 @@ def main():
     parser.add_argument("--start", type=int, default=0)
     args = parser.parse_args()
     started = time.monotonic()
-    seed(args.db, args.count, args.seed, args.start)
-    print(f"seeded {args.count} stories in {time.monotonic() - started:.1f}s", file=sys.stderr)
+    skipped = seed(args.db, args.count, args.seed, args.start)
+    print(f"seeded {args.count - skipped} stories ({skipped} already there) in {time.monotonic() - started:.1f}s",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":
