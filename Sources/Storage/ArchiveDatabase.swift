@@ -19,24 +19,50 @@ public final class ArchiveDatabase: Sendable {
     ///   - migrate: apply pending migrations now (the service does; `storyarchive migrate --status` does not).
     ///   - busyTimeout: how long a write waits for another process's lock before failing with
     ///     `.unavailable(reason: .locked, …)`.
+    ///   - durability: `.full` (the default) syncs every commit to disk.
     /// - Throws: `.unavailable(.cannotOpen)` when the directory or file cannot be made or opened,
     ///   `.corrupt` when the file is not a database, `.migration` when the database does not fit this binary.
-    public convenience init(path: String, migrate: Bool = true, busyTimeout: Duration = .seconds(5)) throws(StorageError) {
-        try self.init(path: path, migrate: migrate, busyTimeout: busyTimeout, migrations: Migration.embedded)
+    public convenience init(
+        path: String, migrate: Bool = true, busyTimeout: Duration = .seconds(5), durability: Durability = .full
+    ) throws(StorageError) {
+        try self.init(
+            path: path, migrate: migrate, busyTimeout: busyTimeout, migrations: Migration.embedded, durability: durability
+        )
+    }
+
+    /// Opens an existing, already migrated database without the right to write (for status, export,
+    /// or a copy on read-only media): every write fails with `.unavailable(reason: .readOnly, …)`.
+    /// - Throws: `.unavailable(.cannotOpen)` when the file does not exist or cannot be opened.
+    public static func openReadOnly(path: String, busyTimeout: Duration = .seconds(5)) throws(StorageError) -> ArchiveDatabase {
+        try ArchiveDatabase(path: path, migrate: false, busyTimeout: busyTimeout, migrations: Migration.embedded, readOnly: true)
+    }
+
+    /// What a commit promises (https://sqlite.org/pragma.html#pragma_synchronous, https://sqlite.org/wal.html).
+    public enum Durability: String, Sendable, Hashable, CaseIterable {
+        /// synchronous=FULL: every commit is synced to disk before it returns, so a story acknowledged as
+        /// stored survives power loss. Costs one fsync per ingest.
+        case full
+        /// synchronous=NORMAL: a crash or power loss never corrupts the database, but may lose the last
+        /// commits before a checkpoint. Several times faster on slow disks.
+        case normal
     }
 
     /// For tests: a database migrated with another set of migrations, and optionally every statement
     /// any connection runs reported to `trace` (with its arguments expanded).
     init(
         path: String, migrate: Bool, busyTimeout: Duration, migrations: [Migration],
-        trace: (@Sendable (String) -> Void)? = nil
+        durability: Durability = .full, readOnly: Bool = false, trace: (@Sendable (String) -> Void)? = nil
     ) throws(StorageError) {
         self.path = path
         self.migrator = Migrator(migrations: migrations)
         try Migration.validate(migrations)
 
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
+        if readOnly {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw .unavailable(reason: .cannotOpen("no database at \(path)"), retryAfter: StorageError.retryAfterOperator)
+            }
+        } else if !directory.isEmpty {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
@@ -53,6 +79,7 @@ public final class ArchiveDatabase: Sendable {
         config.busyMode = .timeout(Double(components.seconds) + Double(components.attoseconds) / 1e18)
         config.maximumReaderCount = 4
         config.label = "ArchiveDatabase"
+        config.readonly = readOnly
         config.prepareDatabase { db in
             // After a burst of ingests the WAL is cut back to 64 MiB at the next checkpoint instead of
             // keeping its largest size forever (https://sqlite.org/pragma.html#pragma_journal_size_limit).
@@ -65,10 +92,12 @@ public final class ArchiveDatabase: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            // WAL with synchronous=FULL on the one writer connection: a story acknowledged as stored
-            // survives power loss, not only a crash (https://sqlite.org/pragma.html#pragma_synchronous).
-            // Set after opening because the pool puts its writer in NORMAL while enabling WAL.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            // Only the one writer connection commits. Set after opening, because the pool puts its
+            // writer in NORMAL while enabling WAL.
+            if !readOnly {
+                let synchronous = durability == .full ? "FULL" : "NORMAL"
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+            }
         } catch {
             throw StorageError.from(error)
         }
@@ -98,6 +127,23 @@ public final class ArchiveDatabase: Sendable {
     public func isReady() -> Bool {
         guard let statuses = try? migrationStatus() else { return false }
         return statuses.allSatisfy { $0.state == .applied }
+    }
+
+    /// Lets SQLite refresh its planner statistics (https://sqlite.org/pragma.html#pragma_optimize) and
+    /// closes every connection, checkpointing the WAL into the database file. Call once at shutdown,
+    /// after the last request: afterwards every call fails and `isReady()` is false.
+    public func close() throws(StorageError) {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA optimize")
+                // The pool's readers are read-only connections and cannot checkpoint on close, so the
+                // writer folds the WAL into the file now (https://sqlite.org/pragma.html#pragma_wal_checkpoint).
+                _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+            try pool.close()
+        } catch {
+            throw StorageError.from(error)
+        }
     }
 
     // MARK: Access for repositories, mapping every failure to StorageError.

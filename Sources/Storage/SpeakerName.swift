@@ -15,6 +15,31 @@ enum SpeakerName {
         "gov", "governor", "pres", "president", "amb", "ambassador", "insp", "det", "cmdr", "fr",
     ]
 
+    /// Labels that describe someone instead of naming them. Two "Unidentified man" in two stories are
+    /// not one person, so such labels never match across stories (or within one: two vox pops in a
+    /// story are two people).
+    static let anonymousLabels: Set<String> = [
+        "unidentified", "unknown", "anonymous", "unnamed", "vox pop", "vox pops", "voxpop", "man", "woman",
+        "men", "women", "boy", "girl", "child", "person", "people", "resident", "local resident", "residents",
+        "local", "protester", "protestor", "demonstrator", "witness", "eyewitness", "passenger", "passerby",
+        "bystander", "villager", "voice", "crowd", "narrator", "reporter", "correspondent", "speaker",
+        "interviewee", "student", "worker", "soldier", "official", "spokesperson", "spokesman", "spokeswoman",
+        "voice of", "translator", "interpreter",
+    ]
+
+    /// True for a normalised label that names nobody in particular ("unidentified man", "vox pop 2").
+    static func isAnonymous(_ key: String) -> Bool {
+        var words = key.split(separator: " ")
+        while let last = words.last, words.count > 1, last.allSatisfy(\.isNumber) {
+            words.removeLast()
+        }
+        guard let first = words.first else { return false }
+        if first == "unidentified" || first == "unknown" || first == "anonymous" || first == "unnamed" {
+            return true
+        }
+        return anonymousLabels.contains(words.joined(separator: " "))
+    }
+
     /// One word folded like a name, without dropping honorifics (for searching "dr*").
     static func normalizeWord(_ word: String) -> String {
         fold(word).split(separator: " ").joined(separator: " ")

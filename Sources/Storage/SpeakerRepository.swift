@@ -11,13 +11,27 @@ public final class SpeakerRepository: Sendable {
     }
 
     /// The speaker this label names: matched on the normalised name, then on recorded aliases;
-    /// created when neither matches. Runs inside the caller's write transaction.
+    /// created when neither matches. An anonymous label ("Unidentified man", "Vox pop") always makes a
+    /// new speaker, local to this story. Runs inside the caller's write transaction.
     static func findOrCreate(_ db: Database, name: String, rawLabel: String) throws -> Int64 {
         var key = SpeakerName.normalize(name)
         var display = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if key.isEmpty {
             key = SpeakerName.normalize(rawLabel)
             display = rawLabel.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if SpeakerName.isAnonymous(key) {
+            // The key gets the new row's own id ("vox pop #812"): the next rowid of an INTEGER PRIMARY
+            // KEY table is max(id) + 1 (https://sqlite.org/autoinc.html), so the key is unique, and "#"
+            // never survives normalisation, so it cannot collide with a real name or alias.
+            try db.execute(
+                sql: """
+                    INSERT INTO speakers (name, normalized_name, created_at)
+                    SELECT ?, ? || ' #' || (coalesce(max(id), 0) + 1), ? FROM speakers
+                    """,
+                arguments: [display, key, Clock.nowMilliseconds()]
+            )
+            return db.lastInsertedRowID
         }
         if let id = try Int64.fetchOne(
             db, sql: "SELECT id FROM speakers WHERE normalized_name = ?", arguments: [key]
@@ -62,7 +76,7 @@ extension SpeakerRepository {
             conditions.append("s.normalized_name > ?")
             arguments.append(after)
         }
-        if let search {
+        if let search, !search.allSatisfy(\.isWhitespace) {
             // Every word is a prefix: people search names as they type them.
             let prefixed = search.split(whereSeparator: { $0.isWhitespace }).map { $0.hasSuffix("*") ? String($0) : $0 + "*" }
             guard let match = FullTextQuery.make(prefixed.joined(separator: " "), normalize: SpeakerName.normalizeWord) else {

@@ -7,7 +7,8 @@ import Foundation
 /// a page starts after `after`, so stories ingested meanwhile never shift or repeat a page.
 public struct StoryQuery: Sendable, Hashable {
     /// Full-text words that must all appear in the title, the narration or a quote.
-    /// A word ending in `*` matches as a prefix.
+    /// A word ending in `*` matches as a prefix. Blank text is no filter; text without a letter or
+    /// digit matches nothing.
     public var text: String?
     /// Only stories this speaker appears in.
     public var speakerID: Int64?

@@ -44,7 +44,8 @@ extension StoryRepository {
             conditions.append("s.id IN (SELECT story_id FROM appearances WHERE speaker_id = ?)")
             arguments.append(speakerID)
         }
-        if let text = query.text {
+        // Blank text is no filter; text with nothing searchable in it matches nothing.
+        if let text = query.text, !text.allSatisfy(\.isWhitespace) {
             guard let match = FullTextQuery.make(text) else { return nil }
             conditions.append("""
                 s.id IN (SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?

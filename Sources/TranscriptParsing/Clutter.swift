@@ -20,25 +20,32 @@ enum Clutter {
         "follow us on", "share this", "click here", "privacy policy", "terms of use", "terms and conditions",
     ]
 
+    /// First bytes (lowercased ASCII) of the prefixes above; non-ASCII firsts always look closer.
+    static let prefixStarts: Set<UInt8> = Set(prefixes.compactMap { $0.utf8.first }.filter { $0 < 0x80 }.map { $0 | 0x20 })
+
     /// True when `line` is page furniture.
     static func isChrome(_ line: Substring) -> Bool {
-        guard line.count <= 300 else { return false }
-        let lower = line.lowercased()
-        if lower.count <= 40, exactLines.contains(lower.collapsingSpaces()) { return true }
+        guard line.byteCount <= 300, let first = line.utf8.first else { return false }
+        // Most lines cannot be furniture: look closer only when the first letter could start one.
+        if line.byteCount <= 40, exactLines.contains(line.lowercased().collapsingSpaces()) { return true }
+        if first < 0x80, !prefixStarts.contains(first | 0x20), line.byteCount > 40 { return false }
+        let lower = line.prefix(26).lowercased()
         for p in prefixes where lower.hasPrefix(p) { return true }
         // "Top News »": a short navigation link.
-        if line.count <= 40, line.hasSuffix("»"), line.words.count <= 4 { return true }
+        if line.byteCount <= 40, line.hasSuffix("»"), line.words.count <= 4 { return true }
         return false
     }
 
     /// "From the blog": the start of a teaser for another article.
     static func startsTeaserBlock(_ line: Substring) -> Bool {
+        guard line.byteCount <= 24 else { return false }
         let l = line.lowercased()
         return l == "from the blog" || l == "from our blog" || l == "latest from the blog" || l == "related stories"
             || l == "you may also like" || l == "more from the blog"
     }
 
     static func endsTeaserBlock(_ line: Substring) -> Bool {
+        guard line.byteCount <= 24 else { return false }
         let l = line.lowercased()
         return l == "view post" || l == "read more" || l == "read post" || l == "continue reading"
     }

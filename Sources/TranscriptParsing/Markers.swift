@@ -113,6 +113,9 @@ struct SpeechHeader {
     var interpreted: Bool
     /// What follows the label on the same line (the start of the quote, or narration).
     var rest: Substring
+    /// True when the label ended at a colon or a quotation mark, false when at the line end
+    /// (then the label may continue on the next line of a hard-wrapped page).
+    var labelTerminated = false
 
     /// Parses what follows a speech keyword: `1 (Russian): NAME, title`,
     /// `: (Hindi) Name, title: ++NOTE++`, `(English) Name, title: "quote"`,
@@ -182,9 +185,11 @@ struct SpeechHeader {
             j = t.index(after: j)
             count += 1
         }
+        var terminated = end != nil
         if end == nil, j == t.endIndex {
             end = j
             restStart = j
+            terminated = false
         }
         guard let labelEnd = end, let restFrom = restStart else {
             return SpeechHeader(kind: kind, label: nil, language: language, interpreted: interpreted, rest: t)
@@ -192,7 +197,7 @@ struct SpeechHeader {
         let label = t[t.startIndex..<labelEnd].trimmingSpaces()
         return SpeechHeader(
             kind: kind, label: label.isEmpty ? nil : String(label), language: language,
-            interpreted: interpreted, rest: t[restFrom...]
+            interpreted: interpreted, rest: t[restFrom...], labelTerminated: terminated
         )
     }
 }

@@ -22,7 +22,7 @@ enum MetadataParsing {
     /// True when the whole line is a duration ("04:28"), as pages show above the headline.
     static func isDurationLine(_ line: Substring) -> Bool {
         let t = line.trimmingSpaces()
-        return t.count <= 8 && t.allSatisfy({ $0.isNumber || $0 == ":" }) && duration(t) != nil
+        return t.byteCount <= 8 && t.allSatisfy({ $0.isNumber || $0 == ":" }) && duration(t) != nil
     }
 
     static let months: [String: Int] = [
@@ -41,6 +41,7 @@ enum MetadataParsing {
     /// "Date Unknown". Returns nil when the text is not a date.
     static func date(_ text: Substring) -> ParsedDate? {
         let t = text.trimmingSpaces()
+        guard t.byteCount <= 60 else { return nil }
         if t.lowercased() == "date unknown" || t.lowercased() == "unknown date" { return ParsedDate(iso: nil) }
         let tokens = t.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "." })
         guard !tokens.isEmpty, tokens.count <= 5 else { return nil }
@@ -105,7 +106,8 @@ enum MetadataParsing {
     /// date must read as a date, so ordinary sentences with a dash are not taken.
     static func dateline(_ line: Substring) -> ParsedDateline? {
         var t = line.trimmingSpaces()
-        guard !t.isEmpty, t.count <= 160 else { return nil }
+        // Every dateline holds a year (or "Unknown"); most lines are rejected here, cheaply.
+        guard !t.isEmpty, t.byteCount <= 200, endsLikeADate(t) else { return nil }
         var isArchive = false
         for prefix in ["FILE:", "ARCHIVE:", "FILE -", "ARCHIVE -"] where t.hasPrefixIgnoringCase(prefix) {
             isArchive = true
@@ -121,6 +123,7 @@ enum MetadataParsing {
         for separator in [" - ", " – ", " — "] {
             if let range = t.lastRange(of: separator) {
                 let place = t[..<range.lowerBound].trimmingSpaces()
+                guard place.byteCount <= 80 else { continue }
                 let dateText = t[range.upperBound...].trimmingSpaces()
                 if isPlace(place), let d = date(dateText) {
                     return ParsedDateline(place: String(place), date: String(dateText), isoDate: d.iso,
@@ -129,8 +132,9 @@ enum MetadataParsing {
             }
         }
         // "PLACE, PLACE, FEB. 12, 2014": the date is a tail of the comma-separated parts.
+        guard t.byteCount <= 120 else { return nil }
         let parts = t.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
-        if parts.count >= 2 {
+        if parts.count >= 2, parts.count <= 8, isPlace(parts[0]) {
             for cut in 1..<parts.count {
                 let dateText = parts[cut...].joined(separator: ", ")
                 let place = parts[..<cut].joined(separator: ", ")
@@ -143,9 +147,23 @@ enum MetadataParsing {
         return nil
     }
 
+    /// Cheap test run before any parsing: a dateline ends in a year ("2020", "2014,"), in
+    /// "Unknown", or in a parenthesis after one of those. Prose lines almost never do.
+    static func endsLikeADate(_ t: Substring) -> Bool {
+        var bytes = Array(t.utf8.suffix(160))
+        if bytes.last == UInt8(ascii: ")"), let open = bytes.lastIndex(of: UInt8(ascii: "(")) {
+            bytes.removeSubrange(open...)
+        }
+        while let l = bytes.last, l == 0x20 || l == UInt8(ascii: ",") || l == UInt8(ascii: ";") { bytes.removeLast() }
+        guard bytes.count >= 4 else { return false }
+        let tail = bytes.suffix(4)
+        if tail.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return true }
+        return String(decoding: tail, as: UTF8.self).lowercased() == "nown"
+    }
+
     /// A place name: at most six words, starting with a capital, no sentence punctuation.
     static func isPlace(_ text: Substring) -> Bool {
-        guard let first = text.first, first.isUppercase, text.count <= 60 else { return false }
+        guard let first = text.first, first.isUppercase, text.byteCount <= 80 else { return false }
         let w = text.words
         guard w.count <= 6 else { return false }
         if text.contains(where: { $0 == "." || $0 == "!" || $0 == "?" || $0 == "\"" || $0 == ":" }) { return false }

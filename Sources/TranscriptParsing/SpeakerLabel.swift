@@ -221,7 +221,7 @@ enum SpeakerLabelParser {
     static func looksLikeOrganisation(_ text: String, allCaps: Bool) -> Bool {
         let w = text.words
         if w.contains(where: { Lexicon.organisationWords.contains(normalizedWord($0)) }) { return true }
-        if text.contains("’s ") || text.contains("'s ") { return true }
+        if text.containsText("’s ") || text.containsText("'s ") { return true }
         if !allCaps {
             if text.hasPrefix("The ") { return true }
             if w.count == 1, text.count >= 2, text.count <= 6, text.isAllCapsText { return true }

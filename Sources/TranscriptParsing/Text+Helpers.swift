@@ -22,23 +22,50 @@ extension StringProtocol {
         return String(s.trimmingSpaces())
     }
 
-    /// Runs of spaces collapsed into one.
+    /// Runs of spaces (and line breaks) collapsed into one space, ends trimmed. Works on
+    /// UTF-8 bytes: it runs over every quote and paragraph, so it must be cheap.
     func collapsingSpaces() -> String {
-        var out = ""
-        out.reserveCapacity(utf8.count)
-        var lastWasSpace = true
-        for ch in self {
-            if ch == " " || ch == "\n" {
-                if !lastWasSpace { out.append(" ") }
-                lastWasSpace = true
-            } else {
-                out.append(ch)
-                lastWasSpace = false
+        func collapse<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var lastWasSpace = true
+            for byte in bytes {
+                if byte == 0x20 || byte == 0x0A {
+                    if !lastWasSpace { out.append(0x20) }
+                    lastWasSpace = true
+                } else {
+                    out.append(byte)
+                    lastWasSpace = false
+                }
             }
+            if out.last == 0x20 { out.removeLast() }
+            return String(decoding: out, as: UTF8.self)
         }
-        if out.last == " " { out.removeLast() }
-        return out
+        return utf8.withContiguousStorageIfAvailable { collapse($0) } ?? collapse(utf8)
     }
+
+    /// True when the UTF-8 bytes contain `a` followed by `b` (e.g. "++"): a cheap scan.
+    func containsBytePair(_ a: UInt8, _ b: UInt8) -> Bool {
+        func scan<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if previous == a, byte == b { return true }
+                previous = byte
+            }
+            return false
+        }
+        return utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(utf8)
+    }
+
+    /// True when `needle` occurs, compared as UTF-8 bytes. (Named apart from `contains` so
+    /// that Foundation's locale-aware overload, visible through other modules, is never used.)
+    func containsText(_ needle: String) -> Bool { firstRange(of: needle) != nil }
+
+    /// True when some UTF-8 byte is an ASCII digit.
+    var containsASCIIDigit: Bool { utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
+
+    /// Length in UTF-8 bytes: O(1), unlike `count`, so it guards the cheap checks.
+    var byteCount: Int { utf8.count }
 
     var hasLetters: Bool { contains { $0.isLetter } }
 
@@ -62,35 +89,55 @@ extension StringProtocol {
         return true
     }
 
-    /// The first occurrence of `needle` (short needles only: the search is naive).
+    /// The first occurrence of `needle`, compared as UTF-8 bytes (short needles: naive search).
     func firstRange(of needle: String) -> Range<Index>? {
-        guard let first = needle.first else { return nil }
-        var i = startIndex
-        while i < endIndex {
-            if self[i] == first, self[i...].hasPrefix(needle) {
-                return i..<index(i, offsetBy: needle.count)
-            }
-            i = index(after: i)
-        }
-        return nil
+        byteRanges(of: needle, last: false)
     }
 
-    /// The last occurrence of `needle` (short needles only: the search is naive).
+    /// The last occurrence of `needle`, compared as UTF-8 bytes (short needles: naive search).
     func lastRange(of needle: String) -> Range<Index>? {
-        guard let first = needle.first else { return nil }
+        byteRanges(of: needle, last: true)
+    }
+
+    private func byteRanges(of needle: String, last: Bool) -> Range<Index>? {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return nil }
+        let view = utf8
         var result: Range<Index>?
-        var i = startIndex
-        while i < endIndex {
-            if self[i] == first, self[i...].hasPrefix(needle) {
-                result = i..<index(i, offsetBy: needle.count)
+        var i = view.startIndex
+        while i < view.endIndex {
+            if view[i] == first {
+                var j = i
+                var k = 0
+                while k < n.count, j < view.endIndex, view[j] == n[k] { j = view.index(after: j); k += 1 }
+                if k == n.count {
+                    result = i..<j
+                    if !last { return result }
+                }
             }
-            i = index(after: i)
+            i = view.index(after: i)
         }
         return result
     }
 
-    /// Words split on spaces.
-    var words: [SubSequence] { split(separator: " ", omittingEmptySubsequences: true) }
+    /// Words split on spaces. Scans UTF-8 bytes (a space is one byte, so every cut is a
+    /// valid index); splitting by `Character` costs grapheme breaking on every letter.
+    var words: [SubSequence] {
+        var result: [SubSequence] = []
+        let view = utf8
+        var start: Index?
+        var i = view.startIndex
+        while i < view.endIndex {
+            if view[i] == 0x20 {
+                if let s = start { result.append(self[s..<i]); start = nil }
+            } else if start == nil {
+                start = i
+            }
+            i = view.index(after: i)
+        }
+        if let s = start { result.append(self[s..<endIndex]) }
+        return result
+    }
 }
 
 extension Character {

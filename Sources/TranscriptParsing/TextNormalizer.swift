@@ -80,10 +80,21 @@ struct TextNormalizer {
         if alnum == 0 {
             throw .notText(detail: "The transcript contains no letters or digits, only punctuation or symbols.")
         }
-        let normalized = String(decoding: out, as: UTF8.self)
+        // Split into lines on the bytes, trimming spaces at both ends of each line.
         var lines: [String] = []
-        for raw in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
-            lines.append(String(raw.trimmingSpaces()))
+        var start = 0
+        let count = out.count
+        var i = 0
+        while i <= count {
+            if i == count || out[i] == 0x0A {
+                var a = start
+                var b = i
+                while a < b, out[a] == 0x20 { a += 1 }
+                while b > a, out[b - 1] == 0x20 { b -= 1 }
+                lines.append(a == b ? "" : String(decoding: out[a..<b], as: UTF8.self))
+                start = i + 1
+            }
+            i += 1
         }
         return Output(lines: lines, repairedSequences: replacements, removedControls: controls)
     }

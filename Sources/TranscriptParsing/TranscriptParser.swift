@@ -32,11 +32,38 @@ public enum TranscriptParser {
         return assemble(try TextNormalizer.normalize(text: text))
     }
 
+    /// A hard wrap inside a bracket marker ("... [Sound" / "bite] Name: ...") is undone by
+    /// joining the two lines, when the line ends in a short unclosed "[" and the next line
+    /// closes it within a few characters.
+    static func joinBrokenBrackets(_ lines: inout [String]) {
+        var result: [String] = []
+        result.reserveCapacity(lines.count)
+        var i = 0
+        while i < lines.count {
+            var line = lines[i]
+            // Joins at most one following line per line, so the pass stays linear.
+            if i + 1 < lines.count, line.utf8.count < 4096,
+               let open = line.utf8.lastIndex(of: UInt8(ascii: "[")),
+               line.utf8.distance(from: open, to: line.utf8.endIndex) <= 16,
+               !line.utf8[open...].contains(UInt8(ascii: "]")),
+               let close = lines[i + 1].utf8.prefix(17).firstIndex(of: UInt8(ascii: "]")),
+               !lines[i + 1].utf8[..<close].contains(UInt8(ascii: "[")) {
+                line += " " + lines[i + 1]
+                i += 1
+            }
+            result.append(line)
+            i += 1
+        }
+        lines = result
+    }
+
     static func assemble(_ normalized: TextNormalizer.Output) -> ParseResult {
         var splitter = LineSplitter()
         var lines: [String] = []
         lines.reserveCapacity(normalized.lines.count)
-        for line in normalized.lines {
+        var physical = normalized.lines
+        joinBrokenBrackets(&physical)
+        for line in physical {
             if line.isEmpty { lines.append(line); continue }
             lines.append(contentsOf: splitter.split(line))
         }
@@ -242,7 +269,7 @@ enum InterviewScan {
         var counts: [String: Int] = [:]
         var interpreted: Set<String> = []
         for line in lines {
-            guard line.count > 3, let first = line.first, first.isUppercase, line.contains(":"),
+            guard line.utf8.count > 3, let first = line.first, first.isUppercase,
                   let c = TranscriptReader.interviewLabelCandidate(Substring(line)) else { continue }
             counts[c.label, default: 0] += 1
             if c.body.first == "(", let close = c.body.firstIndex(of: ")"),

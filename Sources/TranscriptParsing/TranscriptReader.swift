@@ -12,6 +12,8 @@ struct TranscriptReader {
     let lines: [String]
     let title: String
     private let titleKeys: Set<String>
+    /// Lines longer than this cannot repeat the title; they skip the comparison.
+    private let titleByteLimit: Int
     private let interviewLabels: Set<String>
     private let isNewsroom: Bool
     /// Index just past the last line with any text: reaching it means the input ended.
@@ -29,6 +31,7 @@ struct TranscriptReader {
     private var pendingSoundBite = false
     private(set) var sawStructure = false
     private(set) var clutterLines = 0
+    private var labelCache: [String: SpeakerLabel?] = [:]
 
     init(lines: [String], title: String, interviewLabels: Set<String>, isNewsroom: Bool) {
         self.lines = lines
@@ -40,6 +43,7 @@ struct TranscriptReader {
             keys.insert(Self.comparable(title[title.index(after: colon)...]))
         }
         titleKeys = keys
+        titleByteLimit = title.utf8.count * 2 + 16
         var end = lines.count
         while end > 0, lines[end - 1].trimmingSpaces().isEmpty { end -= 1 }
         contentEnd = end
@@ -90,7 +94,7 @@ struct TranscriptReader {
             return
         }
         if let (key, value) = HeaderKey.match(atStartOf: t) { header(key, value: value, line: t); return }
-        if t.uppercased() == "STORYLINE" || t.uppercased() == "SHOTLIST" || t.uppercased() == "SHOT LIST" {
+        if t.byteCount <= 10, t.uppercased() == "STORYLINE" || t.uppercased() == "SHOTLIST" || t.uppercased() == "SHOT LIST" {
             if t.uppercased() == "STORYLINE" { enterStoryline() } else { flushParagraph(); section = .shotlist; sawStructure = true }
             return
         }
@@ -163,20 +167,20 @@ struct TranscriptReader {
         var t = text.trimmingSpaces()
         if t.isEmpty { return }
         // Production notes ("++QUALITY AS INCOMING++") are not story text.
-        if t.contains("++") { t = Substring(Self.removingNotes(t)) ; if t.isEmpty { return } }
-        if titleKeys.contains(Self.comparable(t)) { return }
+        if t.containsBytePair(0x2B, 0x2B) { t = Substring(Self.removingNotes(t)) ; if t.isEmpty { return } }
+        if t.byteCount <= titleByteLimit, titleKeys.contains(Self.comparable(t)) { return }
         // Short headings above the story on a web page (site name, channel, slug).
         if section == .header, !sawStructure, builder.segments.isEmpty, paragraph.isEmpty,
-           t.words.count <= 8, let last = t.last, !".!?\"”".contains(last) {
+           t.byteCount <= 120, t.words.count <= 8, let last = t.last, !".!?\"”".contains(last) {
             clutterLines += 1
             return
         }
         if section == .shotlist {
             // Unnumbered lines inside a shot list are group headers: source, restrictions, place.
             if MetadataParsing.looksLikeRestriction(t) { meta.noteInlineRestriction(t); return }
-            if t.isAllCapsText, t.words.count <= 6 { return }
+            if t.byteCount <= 80, t.isAllCapsText, t.words.count <= 6 { return }
         }
-        if isNewsroom, !t.contains(" ") { return }  // rundown slugs ("WX-Head")
+        if isNewsroom, t.byteCount <= 40, !t.contains(" ") { return }  // rundown slugs ("WX-Head")
         if pendingSoundBite {
             flushParagraph()
             builder.addSegment(.soundBite, text: t.collapsingSpaces())
@@ -273,13 +277,13 @@ struct TranscriptReader {
     private mutating func intro(_ t: Substring) {
         flushParagraph()
         var parts: [Substring] = [t.dropFirst(2)]
-        if !t.contains("]]") {
+        if !t.containsText("]]") {
             while index < lines.count, parts.count < 200 {
                 let next = Substring(lines[index]).trimmingSpaces()
                 if next.isEmpty { break }
                 index += 1
                 parts.append(next)
-                if next.contains("]]") { break }
+                if next.containsText("]]") { break }
             }
         }
         var text = parts.joined(separator: " ")
@@ -317,7 +321,8 @@ struct TranscriptReader {
         case .soundBite, .standUp:
             break
         }
-        var label = header.label.flatMap(SpeakerLabelParser.parse)
+        let header = continueWrappedLabel(header)
+        var label = header.label.flatMap { parseLabel($0) }
         var rest = header.rest
         // "[Stand_up] Reporter narration..." has no label: a label must end with a colon or a
         // line end and be short; a bracketed stand-up with a long first clause is just text.
@@ -347,6 +352,59 @@ struct TranscriptReader {
         }
         if proseKind == .text || proseKind == .natSound { proseKind = .voiceOver }
         if let remainder = words.remainder, !remainder.isEmpty { prose(remainder) }
+    }
+
+    /// Labels repeat (the same speaker in the shot list and before each bite): parse each once.
+    /// The cache is bounded so a transcript of millions of distinct labels cannot grow it.
+    private mutating func parseLabel(_ raw: String) -> SpeakerLabel? {
+        if let cached = labelCache[raw] { return cached }
+        let parsed = SpeakerLabelParser.parse(raw)
+        if labelCache.count < 4096 { labelCache[raw] = parsed }
+        return parsed
+    }
+
+    /// Hard-wrapped pages break lines anywhere, also inside a label ("[Sound_bite] Ingrid" /
+    /// "Halvorsen, Chief Engineer: \"...\""). When the label ran to the end of its line, the
+    /// next line continues it if that line reaches a colon followed by a quotation mark (or a
+    /// colon at its end) within the label budget; a marker alone at a line end takes its
+    /// label from the next line the same way.
+    private mutating func continueWrappedLabel(_ header: SpeechHeader) -> SpeechHeader {
+        guard !header.labelTerminated, header.rest.trimmingSpaces().isEmpty, index < contentEnd else { return header }
+        var pieces: [String] = header.label.map { [$0] } ?? []
+        var budget = 250 - (header.label?.count ?? 0)
+        var j = index
+        // At most three continuation lines: a label is short.
+        while j < contentEnd, j - index < 3, budget > 0 {
+            let next = Substring(lines[j]).trimmingSpaces()
+            guard !next.isEmpty, !isStructural(next), let first = next.first, !Character.openingQuotes.contains(first) else {
+                return header
+            }
+            var k = next.startIndex
+            var count = 0
+            while k < next.endIndex, count < budget {
+                let ch = next[k]
+                if Character.openingQuotes.contains(ch) { return header }
+                if ch == ":" {
+                    let after = next[next.index(after: k)...].trimmingSpaces()
+                    guard after.isEmpty || (after.first.map { Character.openingQuotes.contains($0) } ?? false) else { return header }
+                    pieces.append(String(next[..<k]))
+                    let joined = pieces.filter { !$0.isEmpty }.joined(separator: " ")
+                    guard let parsed = SpeakerLabelParser.parse(joined), parsed.isNamed else { return header }
+                    index = j + 1
+                    var merged = header
+                    merged.label = joined
+                    merged.rest = after
+                    merged.labelTerminated = true
+                    return merged
+                }
+                k = next.index(after: k)
+                count += 1
+            }
+            pieces.append(String(next))
+            budget -= count + 1
+            j += 1
+        }
+        return header
     }
 
     private mutating func emitSoundBite(
@@ -456,13 +514,13 @@ struct TranscriptReader {
     }
 
     private mutating func quoted(opener: Character, first: Substring, into result: inout CollectedWords) {
-        let closers = opener.closingQuoteMarks
+        let closerScalars = Set(opener.closingQuoteMarks.compactMap(\.unicodeScalars.first))
         var parts: [Substring] = []
         var body = first
         var lineCount = 0
         while true {
             lineCount += 1
-            if let close = body.firstIndex(where: { closers.contains($0) }) {
+            if let close = body.unicodeScalars.firstIndex(where: { closerScalars.contains($0) }) {
                 parts.append(body[..<close])
                 let after = body[body.index(after: close)...].trimmingSpaces()
                 if after.isEmpty, let (nextOpener, nextBody) = continuationParagraph() {
@@ -523,6 +581,8 @@ struct TranscriptReader {
             parts.append(next)
         }
         let text = Self.joinQuote(parts)
+        // Words without a letter ("3" of a shot list cut mid-number) are not a quote.
+        guard text.hasLetters else { return }
         result.text = text
         if index >= contentEnd, let last = text.last, !".!?…)\"”»".contains(last) {
             result.truncated = true
@@ -538,7 +598,7 @@ struct TranscriptReader {
     }
 
     private static func removingNotesIfAny(_ s: Substring) -> String {
-        s.contains("++") ? removingNotes(s) : String(s)
+        s.containsBytePair(0x2B, 0x2B) ? removingNotes(s) : String(s)
     }
 
     // MARK: - Newsroom scripts
@@ -597,7 +657,7 @@ struct TranscriptReader {
                 if proseKind == .text { proseKind = .voiceOver }
                 continue
             }
-            if g.count <= 120, !g.contains(". "), let l = SpeakerLabelParser.parse(String(g)), l.isNamed {
+            if g.byteCount <= 240, !g.containsText(". "), let l = SpeakerLabelParser.parse(String(g)), l.isNamed {
                 label = l
                 continue
             }
@@ -649,7 +709,7 @@ struct TranscriptReader {
             return true
         }
         if t.hasPrefix("TAPE#") { return true }
-        if let kind = cueKind(t) {
+        if t.byteCount <= 24, let kind = cueKind(t) {
             flushParagraph()
             sawStructure = true
             pendingSoundBite = false
@@ -668,7 +728,8 @@ struct TranscriptReader {
     }
 
     private func keyEqualsValue(_ t: Substring) -> (key: String, value: Substring)? {
-        guard let eq = t.firstIndex(of: "="), t.distance(from: t.startIndex, to: eq) <= 20 else { return nil }
+        guard let f = t.utf8.first, f >= 0x41, f <= 0x5A,
+              let eq = t.utf8.prefix(21).firstIndex(of: UInt8(ascii: "=")) else { return nil }
         let key = t[..<eq]
         guard let f = key.first, f.isUppercase, key.allSatisfy({ $0.isUppercase || $0 == " " || $0.isNumber || $0 == "#" || $0 == "_" })
         else { return nil }
@@ -680,7 +741,7 @@ struct TranscriptReader {
     }
 
     private func cueKind(_ t: Substring) -> SegmentKind? {
-        guard t.count <= 24 else { return nil }
+        guard t.byteCount <= 24 else { return nil }
         var core = t
         if core.hasPrefix("("), core.hasSuffix(")") { core = core.dropFirst().dropLast() }
         // "SOT 10:12:42": a cue followed by a timecode.
@@ -702,12 +763,14 @@ struct TranscriptReader {
     ]
 
     private func isSeparator(_ t: Substring) -> Bool {
-        t.count >= 3 && t.allSatisfy { "-=_*~/()#".contains($0) }
+        t.utf8.allSatisfy { Self.separatorBytes.contains($0) } && t.byteCount >= 3
     }
+
+    private static let separatorBytes: Set<UInt8> = Set("-=_*~/()#".utf8)
 
     /// "Tuesday, Jul 01, 2014 - 01:39": a date with the clip's length after a dash.
     private func dateAndDuration(_ t: Substring) -> Substring? {
-        guard t.count <= 60, let r = t.lastRange(of: " - ") else { return nil }
+        guard t.byteCount <= 60, let r = t.lastRange(of: " - ") else { return nil }
         let tail = t[r.upperBound...]
         guard MetadataParsing.duration(tail) != nil, tail.allSatisfy({ $0.isNumber || $0 == ":" }) else { return nil }
         var head = t[..<r.lowerBound]
@@ -717,7 +780,7 @@ struct TranscriptReader {
 
     /// "(14 Dec 2024)" or "Tuesday, 3 June 2025": a date alone on its line is page metadata.
     private func isDateOnly(_ t: Substring) -> Bool {
-        guard t.count <= 40 else { return false }
+        guard t.byteCount <= 40, t.containsASCIIDigit else { return false }
         var core = t
         if core.hasPrefix("("), core.hasSuffix(")") { core = core.dropFirst().dropLast() }
         if let comma = core.firstIndex(of: ","), core[..<comma].lowercased().hasSuffix("day") {
@@ -728,7 +791,8 @@ struct TranscriptReader {
 
     /// A line that is only an agency's name ("ASSOCIATED PRESS") credits the pictures.
     static func agencyLine(_ t: Substring) -> String? {
-        switch t.uppercased() {
+        guard t.byteCount <= 24 else { return nil }
+        return switch t.uppercased() {
         case "ASSOCIATED PRESS", "AP", "AP TELEVISION": "AP"
         case "REUTERS": "Reuters"
         case "AFP", "AGENCE FRANCE-PRESSE": "AFP"
@@ -748,7 +812,7 @@ struct TranscriptReader {
 
     /// A line starting with a name in capitals and a colon ("JOHN SMITH: (Through interpreter) ...").
     static func interviewLabelCandidate(_ t: Substring) -> (label: String, body: Substring)? {
-        guard let colon = t.firstIndex(of: ":"), t.distance(from: t.startIndex, to: colon) <= 40 else { return nil }
+        guard let f = t.first, f.isUppercase, let colon = t.utf8.prefix(48).firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let label = t[..<colon].trimmingSpaces()
         guard label.count >= 2, label.isAllCapsText,
               label.allSatisfy({ $0.isLetter || $0 == " " || $0 == "." || $0 == "'" || $0 == "’" || $0 == "-" }) else { return nil }

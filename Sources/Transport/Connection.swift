@@ -18,6 +18,8 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
     let info: ConnectionInfo
     let loop: IOLoop
     let server: HTTPServer
+    /// Accepted over the connection cap: answered 503 at once, then closed.
+    let isRefusal: Bool
 
     private var machine: ConnectionStateMachine
     private var closed = false
@@ -37,7 +39,8 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
 
     private var logger: Logger { server.logger }
 
-    init(fd: Int32, info: ConnectionInfo, loop: IOLoop, server: HTTPServer) {
+    init(fd: Int32, info: ConnectionInfo, loop: IOLoop, server: HTTPServer, refusing: Bool = false) {
+        self.isRefusal = refusing
         self.fd = fd
         self.info = info
         self.loop = loop
@@ -57,6 +60,14 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         liveSources += 1
         readSource = source
         source.resume()
+        if server.isShuttingDown {
+            // Admitted just before shutdown began, after the loop's shutdown pass: drain now.
+            perform(machine.beginShutdown(now: Clock.now()))
+        } else if isRefusal {
+            // Refused like any protocol error, so the 503 gets the same half-close and linger
+            // and is not destroyed by a reset when the client already sent its request.
+            perform(machine.refuseAtOnce(status: .serviceUnavailable, detail: "too many open connections", now: Clock.now()))
+        }
         settle()
     }
 

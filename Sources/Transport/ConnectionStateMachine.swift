@@ -215,6 +215,12 @@ struct ConnectionStateMachine {
         }
     }
 
+    /// Refuses the connection before reading anything (over the connection cap): the answer
+    /// with `Connection: close`, then half-close, linger and close.
+    mutating func refuseAtOnce(status: HTTPStatus, detail: String, now: UInt64) -> [Action] {
+        refuse(status: status, detail: detail, now: now)
+    }
+
     /// Closes at once (a socket error, a forced shutdown).
     mutating func abort() -> [Action] { close() }
 

@@ -27,6 +27,8 @@ public final class HTTPServer: @unchecked Sendable {
     private var acceptSuspended = false  // on acceptQueue
     private var boundPort = 0
     private var connectionCount = 0
+    /// Connections over the cap that are being refused (503, then a short linger).
+    private var refusingCount = 0
     private var nextConnectionID: UInt64 = 0
     private var listenerClosed = false
     private var shutdownCompletions: [@Sendable () -> Void] = []
@@ -54,11 +56,18 @@ public final class HTTPServer: @unchecked Sendable {
         return boundPort
     }
 
-    /// Connections accepted and not yet closed.
+    /// Connections accepted and not yet closed (not counting ones being refused over the cap).
     public var openConnectionCount: Int {
         lock.lock()
         defer { lock.unlock() }
         return connectionCount
+    }
+
+    /// True once `shutdown` was called: a connection admitted just before must drain too.
+    var isShuttingDown: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return state == .shuttingDown || state == .stopped
     }
 
     /// Binds, listens and starts accepting.
@@ -158,6 +167,9 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
+    /// Over the cap, at most this many refusals linger at once; beyond it sockets are just closed.
+    static let maxRefusing = 64
+
     private func admit(fd: Int32, peer: sockaddr_storage) {
         lock.lock()
         if state != .running {
@@ -165,12 +177,18 @@ public final class HTTPServer: @unchecked Sendable {
             Glibc.close(fd)
             return
         }
-        if connectionCount >= configuration.maxConnections {
-            lock.unlock()
-            refuseOverCapacity(fd: fd)
-            return
+        let refusing = connectionCount >= configuration.maxConnections
+        if refusing {
+            guard refusingCount < Self.maxRefusing else {
+                lock.unlock()
+                logger.warning("connection dropped: too many open connections", metadata: ["limit": "\(configuration.maxConnections)"])
+                Glibc.close(fd)
+                return
+            }
+            refusingCount += 1
+        } else {
+            connectionCount += 1
         }
-        connectionCount += 1
         nextConnectionID += 1
         let id = nextConnectionID
         lock.unlock()
@@ -180,22 +198,14 @@ public final class HTTPServer: @unchecked Sendable {
         let info = ConnectionInfo(
             remoteAddress: SocketAddress.host(of: peer), remotePort: SocketAddress.port(of: peer), connectionID: id)
         let loop = loops[Int(id % UInt64(loops.count))]
-        let connection = Connection(fd: fd, info: info, loop: loop, server: self)
+        let connection = Connection(fd: fd, info: info, loop: loop, server: self, refusing: refusing)
+        if refusing {
+            logger.warning("connection refused: too many open connections", metadata: ["limit": "\(configuration.maxConnections)"])
+        }
         loop.queue.async {
             loop.add(connection)
             connection.start()
         }
-    }
-
-    /// Over the connection cap: a best-effort 503 with `Connection: close`, then close. The
-    /// socket is fresh, so the short answer fits its send buffer and nothing blocks.
-    private func refuseOverCapacity(fd: Int32) {
-        logger.warning("connection refused: too many open connections", metadata: ["limit": "\(configuration.maxConnections)"])
-        let response = responder.protocolErrorResponse(status: .serviceUnavailable, detail: "too many open connections")
-        let bytes = serializer.serialize(response, requestMethod: nil, keepAlive: false)
-        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-        Glibc.shutdown(fd, Int32(SHUT_WR))
-        Glibc.close(fd)
     }
 
     // MARK: - Connection bookkeeping
@@ -203,7 +213,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Called once per connection, after its descriptor was closed.
     func connectionDidClose(_ connection: Connection) {
         lock.lock()
-        connectionCount -= 1
+        if connection.isRefusal { refusingCount -= 1 } else { connectionCount -= 1 }
         lock.unlock()
         finishShutdownIfDone()
     }
@@ -264,7 +274,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func finishShutdownIfDone() {
         lock.lock()
-        let done = state == .shuttingDown && connectionCount == 0 && listenerClosed
+        let done = state == .shuttingDown && connectionCount == 0 && refusingCount == 0 && listenerClosed
         lock.unlock()
         if done { finishShutdown() }
     }

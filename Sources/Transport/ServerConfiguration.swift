@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import HTTP1
 
 /// Everything an operator may tune about the listener and its connections. Every field has a
@@ -25,7 +26,10 @@ public struct ServerConfiguration: Sendable {
     /// client still sends, so that closing does not reset the connection before the client has
     /// read the answer (RFC 9112 §9.6). Default 2.
     public var closeLingerTimeout: Double
-    /// Open connections beyond which new ones are answered 503 and closed. Default 4096.
+    /// Open connections beyond which new ones are answered 503 and closed. Default: the
+    /// process's descriptor limit (RLIMIT_NOFILE, soft) at the time of `init` minus 64 kept for
+    /// the database, logs and refusals, capped at 10,000 — so the cap, not EMFILE, is what
+    /// clients meet first. Raise `ulimit -n` before starting to allow more.
     public var maxConnections: Int
     /// Serial I/O queues the connections are spread over. Default: the number of active cores.
     public var ioQueueCount: Int
@@ -49,7 +53,7 @@ public struct ServerConfiguration: Sendable {
         idleTimeout: Double = 75,
         writeTimeout: Double = 30,
         closeLingerTimeout: Double = 2,
-        maxConnections: Int = 4096,
+        maxConnections: Int = ServerConfiguration.defaultMaxConnections(),
         ioQueueCount: Int = ProcessInfo.processInfo.activeProcessorCount,
         serverName: String = "StoryArchive",
         backlog: Int = 1024,
@@ -68,5 +72,13 @@ public struct ServerConfiguration: Sendable {
         self.serverName = serverName
         self.backlog = backlog
         self.respondsOnIOQueue = respondsOnIOQueue
+    }
+
+    /// The default for `maxConnections`: the soft descriptor limit minus 64, between 16 and 10,000.
+    public static func defaultMaxConnections() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        let soft = Int(clamping: limit.rlim_cur)  // RLIM_INFINITY clamps to Int.max
+        return min(10_000, max(16, soft - 64))
     }
 }

@@ -32,6 +32,39 @@ final class ArchiveDatabaseTests: XCTestCase {
         XCTAssertTrue(database.isReady())
     }
 
+    func testCloseCheckpointsAndLaterCallsFail() throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.file("a.sqlite")
+        let database = try ArchiveDatabase(path: path)
+        let repository = StoryRepository(database: database)
+        let (story, _) = try repository.insert(.make(), transcript: transcriptBytes("x"), metadata: StoryMetadata())
+        try database.close()
+        XCTAssertFalse(database.isReady())
+        XCTAssertThrowsError(try repository.story(id: story.id))
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.intValue ?? 0
+        XCTAssertEqual(walSize, 0, "closing checkpoints the WAL")
+        // The file holds everything: a new opener sees the story.
+        XCTAssertEqual(try StoryRepository(database: try ArchiveDatabase(path: path)).story(id: story.id), story)
+    }
+
+    func testDataVersionMovesForOtherConnectionsWritesOnly() throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.file("a.sqlite")
+        let mine = try ArchiveDatabase(path: path)
+        let other = try ArchiveDatabase(path: path)
+        let start = try mine.dataVersion()
+        _ = try StoryRepository(database: mine).insert(.make(), transcript: transcriptBytes("mine"), metadata: StoryMetadata())
+        XCTAssertEqual(try mine.dataVersion(), start, "own writes do not move it")
+        _ = try StoryRepository(database: other).insert(.make(), transcript: transcriptBytes("other"), metadata: StoryMetadata())
+        XCTAssertNotEqual(try mine.dataVersion(), start, "another connection's commit moves it")
+    }
+
+    func testNormalDurabilityRunsTheWriterWithSynchronousNormal() throws {
+        let directory = try makeTemporaryDirectory()
+        let database = try ArchiveDatabase(path: directory.file("a.sqlite"), durability: .normal)
+        XCTAssertEqual(try database.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }, 1)
+    }
+
     func testLockedDatabaseIsUnavailableReadsStillWorkAndWritesRecover() throws {
         let database = try makeDatabase(busyTimeout: .milliseconds(200))
         let repository = StoryRepository(database: database)
@@ -103,6 +136,31 @@ final class ArchiveDatabaseTests: XCTestCase {
         try database.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = OFF") }
         try assertIntact(database, stories: 0)
         XCTAssertTrue(try repository.insert(.make(), transcript: transcriptBytes("ro"), metadata: StoryMetadata()).created)
+    }
+
+    func testReadOnlyOpenServesReadsAndRefusesWrites() throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.file("archive.sqlite")
+        let writable = try ArchiveDatabase(path: path)
+        let (story, _) = try StoryRepository(database: writable).insert(.make(), transcript: transcriptBytes("one"), metadata: StoryMetadata())
+
+        let readOnly = try ArchiveDatabase.openReadOnly(path: path)
+        let repository = StoryRepository(database: readOnly)
+        XCTAssertEqual(try repository.story(id: story.id), story)
+        XCTAssertTrue(readOnly.isReady())
+        XCTAssertThrowsError(try repository.insert(.make(), transcript: transcriptBytes("two"), metadata: StoryMetadata())) { error in
+            guard case .unavailable(reason: .readOnly(let failure), let retryAfter) = error as? StorageError else {
+                return XCTFail("expected .unavailable(.readOnly), got \(error)")
+            }
+            XCTAssertEqual(failure.primaryResultCode, 8)
+            XCTAssertEqual(retryAfter, 30)
+        }
+        XCTAssertThrowsError(try repository.delete(id: story.id))
+        XCTAssertEqual(try repository.story(id: story.id), story, "nothing was changed")
+        XCTAssertTrue(try StoryRepository(database: writable).insert(.make(), transcript: transcriptBytes("two"), metadata: StoryMetadata()).created)
+        XCTAssertThrowsError(try ArchiveDatabase.openReadOnly(path: directory.file("missing.sqlite"))) { error in
+            guard case .unavailable(reason: .cannotOpen, _) = error as? StorageError else { return XCTFail("\(error)") }
+        }
     }
 
     func testReadOnlyFileIsUnavailableAndRecoversWhenWritableAgain() throws {

@@ -59,4 +59,37 @@ final class EmbeddedMigrationsTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: elsewhere.file("relative/dir/archive.sqlite")))
         XCTAssertEqual(try database.migrationStatus().map(\.state), Migration.embedded.map { _ in .applied })
     }
+
+    /// The committed generated file is exactly what the script makes from migrations/ (no hand edits),
+    /// checked by running the script on a copy of migrations/ in a scratch tree.
+    func testGeneratorReproducesTheCommittedFile() throws {
+        let bash = URL(fileURLWithPath: "/bin/bash")
+        guard FileManager.default.isExecutableFile(atPath: bash.path) else { throw XCTSkip("no /bin/bash") }
+        let root = Self.repositoryRoot
+        let scratch = try makeTemporaryDirectory()
+        let scratchRoot = URL(fileURLWithPath: scratch.path)
+        let fileManager = FileManager.default
+        for folder in ["migrations", "scripts/storage", "Sources/Storage"] {
+            try fileManager.createDirectory(at: scratchRoot.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        for name in try fileManager.contentsOfDirectory(atPath: root.appendingPathComponent("migrations").path) {
+            try fileManager.copyItem(
+                at: root.appendingPathComponent("migrations/\(name)"), to: scratchRoot.appendingPathComponent("migrations/\(name)")
+            )
+        }
+        try fileManager.copyItem(
+            at: root.appendingPathComponent("scripts/storage/embed-migrations.sh"),
+            to: scratchRoot.appendingPathComponent("scripts/storage/embed-migrations.sh")
+        )
+        let process = Process()
+        process.executableURL = bash
+        process.arguments = [scratchRoot.appendingPathComponent("scripts/storage/embed-migrations.sh").path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let generated = try Data(contentsOf: scratchRoot.appendingPathComponent("Sources/Storage/EmbeddedMigrations.swift"))
+        let committed = try Data(contentsOf: root.appendingPathComponent("Sources/Storage/EmbeddedMigrations.swift"))
+        XCTAssertEqual(generated, committed, "Sources/Storage/EmbeddedMigrations.swift was edited by hand or is stale: run scripts/storage/embed-migrations.sh")
+    }
 }

@@ -6,16 +6,19 @@ import XCTest
 @testable import Storage
 
 /// Prints the ingest rate and the database size per story for synthetic stories; asserts only that
-/// every story was stored. 300 stories by default so the suite stays quick;
+/// every story was stored. 100 stories by default so the suite stays quick;
 /// `STORAGE_MEASURE_STORIES=10000` (scripts/storage/measure-ingest.sh) for the reported figures.
 final class IngestMeasurementTests: XCTestCase {
     static let maximumStories = 20_000
     static let maximumSeconds: TimeInterval = 300
 
     func testIngestRateAndSizePerStory() throws {
-        let requested = ProcessInfo.processInfo.environment["STORAGE_MEASURE_STORIES"].flatMap(Int.init) ?? 300
+        let requested = ProcessInfo.processInfo.environment["STORAGE_MEASURE_STORIES"].flatMap(Int.init) ?? 100
         let count = min(max(requested, 1), Self.maximumStories)
-        let database = try makeDatabase()
+        let durability = ProcessInfo.processInfo.environment["STORAGE_MEASURE_DURABILITY"]
+            .flatMap(ArchiveDatabase.Durability.init(rawValue:)) ?? .full
+        let directory = try makeTemporaryDirectory()
+        let database = try ArchiveDatabase(path: directory.file("archive.sqlite"), durability: durability)
         let repository = StoryRepository(database: database)
         var generator = SyntheticStories(seed: 42)
 
@@ -60,11 +63,11 @@ final class IngestMeasurementTests: XCTestCase {
 
         print(String(
             format: """
-                ingest measurement: %d stories in %.2f s = %.0f stories/s (synchronous=FULL, one transaction each)
+                ingest measurement: %d stories in %.2f s = %.0f stories/s (durability %@, one transaction each)
                 ingest measurement: database %d bytes (file %d) = %.0f bytes/story; raw transcripts averaged %.0f bytes
                 ingest measurement: story(id:) %.0f reads/s over %d stories; list(q: "harbour") %d hits in %.1f ms
                 """,
-            stored, elapsed, Double(stored) / max(elapsed, 1e-9),
+            stored, elapsed, Double(stored) / max(elapsed, 1e-9), durability.rawValue,
             bytes, fileBytes, Double(bytes) / Double(max(stored, 1)), Double(transcriptBytesTotal) / Double(max(stored, 1)),
             Double(sample) / max(readElapsed, 1e-9), sample, hits, searchElapsed * 1000
         ))

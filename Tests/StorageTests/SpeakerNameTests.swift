@@ -31,4 +31,13 @@ final class SpeakerNameTests: XCTestCase {
     func testNothingLeftIsEmpty() {
         XCTAssertEqual(SpeakerName.normalize(" -- "), "")
     }
+
+    func testAnonymousLabels() {
+        for label in ["Unidentified man", "UNIDENTIFIED", "Vox pop", "vox pop 2", "Resident", "Unknown speaker", "Woman 3"] {
+            XCTAssertTrue(SpeakerName.isAnonymous(SpeakerName.normalize(label)), label)
+        }
+        for label in ["Anna Schmidt", "Galyna", "Man Ray", "Resident Evil Fan Club", "Doctor"] {
+            XCTAssertFalse(SpeakerName.isAnonymous(SpeakerName.normalize(label)), label)
+        }
+    }
 }

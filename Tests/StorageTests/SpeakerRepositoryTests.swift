@@ -38,6 +38,7 @@ final class SpeakerRepositoryTests: XCTestCase {
         XCTAssertEqual(try speakers.list(search: "schmidt anna").items.map(\.name), ["Anna Schmidt"])
         XCTAssertEqual(try speakers.list(search: "nobody").items, [])
         XCTAssertEqual(try speakers.list(search: "\"(").items, [])
+        XCTAssertEqual(try speakers.list(search: " ").items.count, 4, "blank search is no filter")
     }
 
     func testProfileWithAppearancesNewestFirstAndPerStoryTitles() throws {

@@ -87,6 +87,7 @@ final class StoryListingTests: XCTestCase {
         XCTAssertEqual(try titles(StoryQuery(text: "\"festival")), ["Harvest festival"])
         XCTAssertEqual(try titles(StoryQuery(text: "title:harvest OR NEAR(")), [])
         XCTAssertEqual(try titles(StoryQuery(text: "?!")), [])
+        XCTAssertEqual(try titles(StoryQuery(text: "  ")).count, 5, "blank text is no filter")
     }
 
     func testMalformedDateFilterIsInvalid() throws {

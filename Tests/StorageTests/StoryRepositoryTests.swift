@@ -119,6 +119,38 @@ final class StoryRepositoryTests: XCTestCase {
         XCTAssertEqual(try database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM speakers") }, 2)
     }
 
+    func testAnonymousLabelsNeverMergePeople() throws {
+        let database = try makeDatabase()
+        let repository = StoryRepository(database: database)
+        let anonymous = [
+            SpeakerDraft(name: "Vox pop", rawLabel: "VOX POP"),
+            SpeakerDraft(name: "Vox pop", rawLabel: "VOX POP"),
+        ]
+        let (a, _) = try repository.insert(.make(speakers: anonymous), transcript: transcriptBytes("a"), metadata: StoryMetadata())
+        let (b, _) = try repository.insert(
+            .make(speakers: [SpeakerDraft(name: "Unidentified man", rawLabel: "UNIDENTIFIED MAN")]),
+            transcript: transcriptBytes("b"), metadata: StoryMetadata()
+        )
+        let (c, _) = try repository.insert(
+            .make(speakers: [SpeakerDraft(name: "Unidentified man", rawLabel: "UNIDENTIFIED MAN")]),
+            transcript: transcriptBytes("c"), metadata: StoryMetadata()
+        )
+        XCTAssertEqual(a.speakers.count, 2, "two vox pops in one story are two people")
+        XCTAssertEqual(a.speakers.map(\.name), ["Vox pop", "Vox pop"])
+        XCTAssertNotEqual(b.speakers[0].id, c.speakers[0].id)
+        XCTAssertEqual(b.speakers[0].name, "Unidentified man")
+        XCTAssertEqual(try database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM speakers") }, 4)
+        // Deleting the story removes its anonymous speakers; a re-parse replaces them.
+        XCTAssertTrue(try repository.delete(id: b.id))
+        XCTAssertEqual(try database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM speakers") }, 3)
+        let replaced = try repository.replace(id: a.id, with: .make(speakers: anonymous), metadata: StoryMetadata())
+        XCTAssertEqual(replaced.speakers.count, 2)
+        XCTAssertTrue(Set(replaced.speakers.map(\.id)).isDisjoint(with: a.speakers.map(\.id)))
+        XCTAssertEqual(try database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM speakers") }, 3)
+        // Anonymous speakers can still be found by what they are.
+        XCTAssertEqual(try SpeakerRepository(database: database).list(search: "vox").items.count, 2)
+    }
+
     func testTwoLabelsOfOnePersonInAStoryShareOneAppearance() throws {
         let repository = StoryRepository(database: try makeDatabase())
         let draft = StoryDraft.make(speakers: [
@@ -206,6 +238,19 @@ final class StoryRepositoryTests: XCTestCase {
         XCTAssertEqual(results.count, 8)
         XCTAssertEqual(results.filter { $0 }.count, 1)
         XCTAssertEqual(try database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM stories") }, 1)
+    }
+
+    func testExportWalksWholeStoriesInIdOrder() throws {
+        let repository = StoryRepository(database: try makeDatabase())
+        var ids: [Int64] = []
+        for n in 0 ..< 5 {
+            ids.append(try repository.insert(.make(title: "E\(n)"), transcript: transcriptBytes("e\(n)"), metadata: StoryMetadata()).story.id)
+        }
+        let first = try repository.stories(afterID: 0, limit: 2)
+        XCTAssertEqual(first.map(\.title), ["E0", "E1"])
+        XCTAssertEqual(first[0].quotes.count, 2, "whole stories, with quotes")
+        XCTAssertEqual(try repository.stories(afterID: ids[1], limit: 10).map(\.id), Array(ids[2...]))
+        XCTAssertEqual(try repository.stories(afterID: ids[4], limit: 10), [])
     }
 
     func testForeignKeysAreEnforced() throws {

@@ -35,6 +35,63 @@ final class CorpusTests: XCTestCase {
         }
     }
 
+    /// The seed page's acceptance criteria, from the project issue.
+    func testSeedAcceptance() throws {
+        guard let dir = Self.corpusDirectory else { throw XCTSkip("../shared/corpus is absent; seed test skipped") }
+        let bytes = try [UInt8](Data(contentsOf: dir.appendingPathComponent("00-newsflare-seed.txt")))
+        let story = try TranscriptParser.parse(bytes: bytes).story
+        XCTAssertEqual(story.title, "China: Shanghai spearheads sci-tech innovation synergy across Yangtze River Delta")
+        XCTAssertEqual(story.location, "China")
+        XCTAssertEqual(story.durationSeconds, 268)
+        XCTAssertEqual(story.restrictions, ["No access Chinese mainland"])
+        XCTAssertEqual(story.quoteSpeakerNames, ["Zhao Zhentang", "Liu Qing", "Luo Dajin"])
+        let roles = story.quotes.map { (story.speakers[$0.speakerIndex].title, story.speakers[$0.speakerIndex].organization) }
+        XCTAssertEqual(roles.map(\.0), ["Academician", "Director", "Director"])
+        XCTAssertEqual(roles.map(\.1), ["Chinese Academy of Engineering", "National Innovation Center par Excellence (NICE)",
+                                        "Science and Technology Commission of Shanghai Municipality"])
+        XCTAssertTrue(story.quotes[0].text.hasPrefix("At the time, our main focus was simply"))
+        XCTAssertTrue(story.quotes[2].text.hasSuffix("becoming a science and technology powerhouse."))
+        XCTAssertFalse(story.quotes.contains { $0.truncated })
+        // The narration is voice-over, between and around the bites; the blog teaser is not story.
+        XCTAssertEqual(story.segmentKinds, [.voiceOver, .soundBite, .voiceOver, .soundBite, .voiceOver, .soundBite, .voiceOver])
+        XCTAssertTrue(story.segments[0].text.hasPrefix("From above, Shanghai’s Zhangjiang Science City comes into view."))
+        XCTAssertFalse(story.segments.contains { $0.text.contains("Stories not Stock") || $0.text.contains("user-generated") })
+    }
+
+    /// Every labelled quote of every real page is found with its speaker, in order, with the
+    /// right truncation flag, and no speaker is invented (the labels in expected.jsonl).
+    func testLabelledQuotesAndSpeakersOfTheRealPages() throws {
+        guard let dir = Self.corpusDirectory else { throw XCTSkip("../shared/corpus is absent; corpus labels skipped") }
+        let lines = try String(contentsOf: dir.appendingPathComponent("expected.jsonl"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.isEmpty }
+        func norm(_ s: String) -> String {
+            let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+                .replacingOccurrences(of: "’", with: "'")
+            let kept = folded.map { $0.isLetter || $0.isNumber || $0 == "'" ? $0 : " " }
+            var words = String(kept).split(separator: " ").map(String.init)
+            if let f = words.first, ["dr", "mr", "mrs", "ms", "prof", "lt"].contains(f), words.count > 1 { words.removeFirst() }
+            return words.joined(separator: " ")
+        }
+        for line in lines {
+            let label = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let file = try XCTUnwrap(label["file"] as? String)
+            let story = try TranscriptParser.parse(bytes: [UInt8](Data(contentsOf: dir.appendingPathComponent(file)))).story
+            let expectedSpeakers = (label["speakers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }.map(norm)
+            XCTAssertEqual(Set(story.speakers.map { norm($0.name) }), Set(expectedSpeakers), file)
+            let expectedQuotes = label["quotes"] as? [[String: Any]] ?? []
+            XCTAssertEqual(story.quotes.count, expectedQuotes.count, file)
+            for (q, e) in zip(story.quotes, expectedQuotes) {
+                XCTAssertEqual(norm(story.speakers[q.speakerIndex].name), norm(e["speaker"] as? String ?? ""), file)
+                XCTAssertTrue(norm(q.text).hasPrefix(norm(e["starts_with"] as? String ?? "")), "\(file): \(q.text.prefix(60))")
+                XCTAssertTrue(norm(q.text).hasSuffix(norm(e["ends_with"] as? String ?? "")), "\(file): \(q.text.suffix(60))")
+                XCTAssertEqual(q.truncated, e["truncated"] as? Bool, "\(file): \(q.text.suffix(40))")
+            }
+            if let seconds = label["duration_seconds"] as? Int {
+                XCTAssertEqual(story.durationSeconds, seconds, file)
+            }
+        }
+    }
+
     /// With TRANSCRIPT_DUMP_DIR set, writes what the parser read from each page as JSON
     /// (the shape `score.py` reads), for scoring without the service binary.
     func testDumpCorpusJSONWhenAsked() throws {

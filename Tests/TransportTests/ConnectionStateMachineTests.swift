@@ -170,4 +170,107 @@ final class ConnectionStateMachineTests: XCTestCase {
         _ = machine.wrote(Machine.outputHighWater, now: 0)
         XCTAssertEqual(machine.process(now: 0).count, 1, "parsing resumes once output drains")
     }
+
+    func testRefusalAtOnceAnswersThenLingers() {
+        var machine = makeMachine()
+        let actions = machine.refuseAtOnce(status: .serviceUnavailable, detail: "full", now: 0)
+        XCTAssertTrue(sent(actions).first?.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n") ?? false)
+        XCTAssertTrue(sent(actions).first?.contains("application/problem+json") ?? false)
+        XCTAssertEqual(machine.phase, .closing)
+        XCTAssertEqual(drain(&machine, actions, at: 0), [.halfClose])
+        XCTAssertEqual(feed(&machine, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", at: 0), [], "a request sent anyway is discarded")
+    }
+
+    /// Random sequences of events (seeded, bounded) must keep the machine's promises: one request
+    /// in flight at a time, nothing after `.close`, at most one half-close, output accounted.
+    func testRandomEventSequencesKeepInvariants() {
+        var random = SeededGenerator(seed: 0x5EED)
+        let pieces = [
+            "GET / HTTP/1.1\r\nHost: t\r\n\r\n", "POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc",
+            "PUT /refuse HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nxy", "GET /refuse HTTP/1.1\r\nHost: t\r\n\r\n",
+            "POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n",
+            "GET / HTTP/1.0\r\n\r\n", "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+            "PUT /e HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n", "z",
+            "GET / HTTP/1.1\r\n", "Host: t\r\n\r\n", "GET /%zz HTTP/1.1\r\nHost: t\r\n\r\n", "\r\n", "garbage\r\n\r\n",
+        ]
+        var seen = (responds: 0, closes: 0, halfCloses: 0)
+        for round in 0..<400 {
+            var machine = makeMachine(limits: HTTPLimits(maxRequestLineBytes: 64, maxHeaderBytes: 256, maxBodyBytes: 64))
+            var now: UInt64 = 0
+            var inFlight = false
+            var closed = false
+            var halfClosed = false
+            var queued = 0
+            for step in 0..<80 {
+                now += UInt64.random(in: 0...(Self.second / 2), using: &random)
+                var actions: [Machine.Action]
+                // Weighted: mostly traffic, answers and writes; ends of input and shutdowns are rare.
+                switch Int.random(in: 0..<60, using: &random) {
+                case 0..<20:
+                    let piece = Array(pieces.randomElement(using: &random)!.utf8)
+                    actions = piece.withUnsafeBytes { machine.received($0, now: now) }
+                case 20..<30:
+                    actions = machine.process(now: now)
+                case 30..<42:
+                    let response = HTTPResponse(status: [.ok, .noContent, .notFound].randomElement(using: &random)!,
+                                                headers: Bool.random(using: &random) ? ["Connection": "close"] : [:])
+                    actions = machine.responseReady(response, now: now)
+                    if !inFlight { XCTAssertEqual(actions, [], "an answer nobody asked for was sent (round \(round))") }
+                    if inFlight && !actions.isEmpty { inFlight = false }
+                case 42..<54:
+                    let n = queued == 0 ? 0 : Int.random(in: 1...queued, using: &random)
+                    actions = n > 0 ? machine.wrote(n, now: now) : []
+                    queued -= n
+                case 54..<58:
+                    actions = machine.deadline.at <= now ? machine.deadlinePassed(now: now) : []
+                case 58:
+                    actions = machine.inputDidEnd()
+                default:
+                    actions = machine.beginShutdown(now: now)
+                }
+                for action in actions {
+                    XCTAssertFalse(closed, "action \(action) after close (round \(round), step \(step))")
+                    switch action {
+                    case .send(let bytes): queued += bytes.count
+                    case .respond:
+                        seen.responds += 1
+                        XCTAssertFalse(inFlight, "two requests in flight (round \(round), step \(step))")
+                        inFlight = true
+                    case .halfClose:
+                        XCTAssertFalse(halfClosed, "half-closed twice (round \(round))")
+                        halfClosed = true
+                        seen.halfCloses += 1
+                    case .close:
+                        closed = true
+                        seen.closes += 1
+                    }
+                }
+                XCTAssertEqual(machine.pendingOutput, closed ? machine.pendingOutput : queued, "output accounting (round \(round))")
+                if closed {
+                    XCTAssertEqual(machine.phase, .closed)
+                    XCTAssertFalse(machine.wantsToRead)
+                    XCTAssertEqual(machine.deadline.kind, .none)
+                    break
+                }
+                if machine.phase != .responding { XCTAssertNotEqual(machine.deadline.kind, .none, "no deadline while \(machine.phase)") }
+            }
+        }
+        // The sequences must actually reach the interesting states for the checks to mean anything.
+        XCTAssertGreaterThan(seen.responds, 200, "\(seen)")
+        XCTAssertGreaterThan(seen.closes, 200, "\(seen)")
+        XCTAssertGreaterThan(seen.halfCloses, 100, "\(seen)")
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing random sequence can be replayed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

@@ -375,6 +375,12 @@ final class HTTPServerTests: XCTestCase {
             XCTAssertEqual(response.headers["Connection"], "close")
             XCTAssertTrue(refused.isClosedByPeer())
             XCTAssertEqual(server.openConnectionCount, 2)
+            // A refused client that sends its request at once still reads the 503 (no reset).
+            for _ in 0..<5 {
+                let eager = try RawClient(port: port)
+                eager.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" + String(repeating: "x", count: 5000))
+                XCTAssertEqual(eager.readResponse()?.code, 503)
+            }
             a.send("GET /still HTTP/1.1\r\nHost: t\r\n\r\n")
             XCTAssertEqual(a.readResponse()?.headers["X-Path"], "/still")
         }

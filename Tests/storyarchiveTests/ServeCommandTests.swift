@@ -77,9 +77,10 @@ final class RunningServer {
 
     var log: String { logReader.text }
 
-    static func start(arguments: [String], environment: [String: String] = [:]) throws -> RunningServer {
+    static func start(arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> RunningServer {
         let process = Process()
         process.executableURL = StoryArchiveProcess.binary
+        if let directory { process.currentDirectoryURL = directory }
         process.arguments = ["serve", "--port", "0"] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stderr = Pipe()
@@ -91,9 +92,9 @@ final class RunningServer {
             process.terminate()
             throw ProcessError("the server did not report its address; log:\n\(collector.text)")
         }
-        guard let address = line.range(of: "http://").map({ line[$0.upperBound...] }),
-              let colon = address.lastIndex(of: ":"),
-              let port = Int(address[address.index(after: colon)...].prefix(while: \.isNumber))
+        // The port right after the address: a JSON log line has more colons after it (its timestamp).
+        guard let range = line.range(of: #"http://(\[[^\]]*\]|[^:/\s"]+):\d+"#, options: .regularExpression),
+              let port = line[range].split(separator: ":").last.flatMap({ Int($0) })
         else { throw ProcessError("no port in: \(line)") }
         return RunningServer(process: process, port: port, logReader: collector)
     }

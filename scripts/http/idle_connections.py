@@ -4,7 +4,9 @@
 Each connection sends one request and reads the answer, so the server has fully set it up
 (parsed, answered, and parked it as an idle keep-alive connection); then all are held open.
 
-Usage: idle_connections.py PORT SERVER_PID [COUNT]
+Usage: idle_connections.py PORT SERVER_PID [COUNT] [PATH]
+PATH defaults to /idle; any answer that keeps the connection open counts (e.g. /healthz on the
+real service).
 Prints one JSON line: rss_before_kib, rss_after_kib, per_connection_bytes, connections.
 Raise the descriptor limit first (ulimit -n 20000); the script raises its own soft limit
 to the hard limit.
@@ -39,12 +41,13 @@ def read_response(sock):
             length = int(value.strip())
     while len(rest) < length:
         rest += sock.recv(4096)
-    return head.split(b"\r\n")[0]
+    return head
 
 
 def main():
     port, pid = int(sys.argv[1]), int(sys.argv[2])
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
+    path = sys.argv[4] if len(sys.argv) > 4 else "/idle"
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
@@ -52,10 +55,10 @@ def main():
     sockets = []
     for i in range(count):
         s = socket.create_connection(("127.0.0.1", port), timeout=10)
-        s.sendall(b"GET /idle HTTP/1.1\r\nHost: bench\r\n\r\n")
-        status = read_response(s)
-        if not status.startswith(b"HTTP/1.1 200"):
-            raise RuntimeError(f"connection {i}: {status!r}")
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+        head = read_response(s)
+        if not head.startswith(b"HTTP/1.1 2") or b"connection: close" in head.lower():
+            raise RuntimeError(f"connection {i} not kept alive: {head.splitlines()[0]!r}")
         sockets.append(s)
     time.sleep(1.0)
     after = rss_kib(pid)

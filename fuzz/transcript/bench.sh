@@ -1,0 +1,13 @@
+#!/bin/sh
+# Parse-throughput benchmark: builds the parser's sources with -O and parses a synthetic
+# transcript of N MB (default 10) three times, printing the best MB/s.
+#   sh fuzz/transcript/bench.sh [MB]
+set -eu
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+out="${TMPDIR:-/tmp}/transcript-bench"
+mkdir -p "$out"
+swiftc -O -parse-as-library -module-name ArchiveModel -emit-module -emit-module-path "$out/ArchiveModel.swiftmodule" \
+    -emit-library -static -o "$out/libArchiveModel.a" "$root"/Sources/ArchiveModel/*.swift
+swiftc -O -parse-as-library -module-name TranscriptBench -I "$out" -L "$out" -lArchiveModel \
+    -o "$out/bench" "$root"/Sources/TranscriptParsing/*.swift "$root/fuzz/transcript/BenchMain.swift"
+"$out/bench" "${1:-10}"
