@@ -165,7 +165,11 @@ class Generator:
 
     def transcript(self, index):
         """The transcript text of story `index`, in the bracketed page style."""
-        story = self.story(index)
+        return self.render(self.story(index))
+
+    @staticmethod
+    def render(story):
+        """The transcript text of a story from `story()`."""
         parts = []
         for kind, text, speaker in story["segments"]:
             if kind == "sound_bite":
