@@ -47,7 +47,7 @@ struct MetadataCollector {
         }
     }
 
-    /// "ASSOCIATED PRESS" → "AP"; "AFP Images shot in 720p" → "AFP"; otherwise as written.
+    /// "Associated Press" → "AP"; "AFP pictures" → "AFP"; otherwise as written.
     static func agencyName(_ s: Substring) -> String {
         let lower = s.lowercased()
         let agencies: [(String, String)] = [
@@ -66,7 +66,7 @@ struct MetadataCollector {
             firstDateline = d
         }
         if let note = d.note {
-            // "(CCTV - No access Chinese mainland)": the restriction follows the source.
+            // "(NRK - No access Norway)": the restriction follows the source.
             let parts = note.split(separator: "-", maxSplits: 1)
             let candidate = parts.count == 2 ? parts[1].trimmingSpaces() : Substring(note)
             if MetadataParsing.looksLikeRestriction(candidate) { addUnique(String(candidate), to: &inlineRestrictions) }

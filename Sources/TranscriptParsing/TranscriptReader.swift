@@ -32,6 +32,7 @@ struct TranscriptReader {
     private(set) var sawStructure = false
     private(set) var clutterLines = 0
     private var labelCache: [String: SpeakerLabel?] = [:]
+    private var valueDepth = 0
 
     init(lines: [String], title: String, interviewLabels: Set<String>, isNewsroom: Bool) {
         self.lines = lines
@@ -166,7 +167,7 @@ struct TranscriptReader {
     private mutating func prose(_ text: Substring) {
         var t = text.trimmingSpaces()
         if t.isEmpty { return }
-        // Production notes ("++QUALITY AS INCOMING++") are not story text.
+        // Production notes ("++AUDIO AS RECEIVED++") are not story text.
         if t.containsBytePair(0x2B, 0x2B) { t = Substring(Self.removingNotes(t)) ; if t.isEmpty { return } }
         if t.byteCount <= titleByteLimit, titleKeys.contains(Self.comparable(t)) { return }
         // Short headings above the story on a web page (site name, channel, slug).
@@ -180,7 +181,7 @@ struct TranscriptReader {
             if MetadataParsing.looksLikeRestriction(t) { meta.noteInlineRestriction(t); return }
             if t.byteCount <= 80, t.isAllCapsText, t.words.count <= 6 { return }
         }
-        if isNewsroom, t.byteCount <= 40, !t.contains(" ") { return }  // rundown slugs ("WX-Head")
+        if isNewsroom, t.byteCount <= 40, !t.contains(" ") { return }  // rundown slugs ("Weather-Tease")
         if pendingSoundBite {
             flushParagraph()
             builder.addSegment(.soundBite, text: t.collapsingSpaces())
@@ -224,6 +225,17 @@ struct TranscriptReader {
 
     // MARK: - Sections and headers
 
+    /// A section key's value is read like a line ("SHOTLIST: CAN THO, ..."). A value that is
+    /// itself a run of section keys ("STORYLINE: STORYLINE: ...") is read as prose beyond a
+    /// small depth, so no input can recurse without bound.
+    private mutating func processValue(_ value: Substring) {
+        guard !value.isEmpty else { return }
+        if valueDepth >= 4 { prose(value); return }
+        valueDepth += 1
+        process(value)
+        valueDepth -= 1
+    }
+
     private mutating func enterStoryline() {
         flushParagraph()
         section = .storyline
@@ -237,10 +249,10 @@ struct TranscriptReader {
         switch key {
         case .shotlist:
             section = .shotlist
-            if !value.isEmpty { process(value) }
+            processValue(value)
         case .storyline, .script:
             enterStoryline()
-            if !value.isEmpty { process(value) }
+            processValue(value)
         case .ignored, .type, .firstRun, .category, .shootingTime, .summary, .slug, .story, .title, .headline:
             if let d = MetadataParsing.dateline(line) { meta.addDateline(d) }
             meta.noteHeader(key, value: value)
@@ -520,7 +532,7 @@ struct TranscriptReader {
         var lineCount = 0
         while true {
             lineCount += 1
-            if let close = body.unicodeScalars.firstIndex(where: { closerScalars.contains($0) }) {
+            if let close = Self.firstCloser(in: body, closers: closerScalars) {
                 parts.append(body[..<close])
                 let after = body[body.index(after: close)...].trimmingSpaces()
                 if after.isEmpty, let (nextOpener, nextBody) = continuationParagraph() {
@@ -549,6 +561,23 @@ struct TranscriptReader {
             }
         }
         result.text = Self.joinQuote(parts)
+    }
+
+    /// The first closing mark in `body`, found on UTF-8 bytes: only bytes that can start one of
+    /// the closing marks ('"', or the lead byte of a curly or angle mark) are decoded.
+    static func firstCloser(in body: Substring, closers: Set<Unicode.Scalar>) -> Substring.Index? {
+        let view = body.utf8
+        var i = view.startIndex
+        while i < view.endIndex {
+            let b = view[i]
+            if b == 0x22 {
+                if closers.contains("\"") { return i }
+            } else if b == 0xE2 || b == 0xC2 {
+                if let scalar = body.unicodeScalars[i...].first, closers.contains(scalar) { return i }
+            }
+            i = view.index(after: i)
+        }
+        return nil
     }
 
     /// After a quotation closed (or a paragraph ended open), a following paragraph that starts
@@ -699,7 +728,7 @@ struct TranscriptReader {
             if eq.key == "SUPER" {
                 let text = Self.superText(eq.value)
                 if !text.contains("/"), !text.contains(","), text.words.count <= 3, text.hasLetters {
-                    // A super with no title is a place locator ("SUPER=03-Roanoke;").
+                    // A super with no title is a place locator ("SUPER=03-Millbrook;").
                     meta.noteLocator(text)
                 } else if let label = SpeakerLabelParser.parse(text) {
                     builder.refineSpeaker(matching: label)
@@ -719,7 +748,7 @@ struct TranscriptReader {
         return false
     }
 
-    /// "01-Alton Prillaman/Defense Attorney;" → "Alton Prillaman/Defense Attorney".
+    /// "01-Karen Osei/Millbrook Mayor;" → "Karen Osei/Millbrook Mayor".
     static func superText(_ value: Substring) -> String {
         var v = value.trimmingSpaces()
         if let dash = v.firstIndex(of: "-"), v[..<dash].allSatisfy(\.isNumber) { v = v[v.index(after: dash)...] }
@@ -741,7 +770,7 @@ struct TranscriptReader {
     }
 
     private func cueKind(_ t: Substring) -> SegmentKind? {
-        guard t.byteCount <= 24 else { return nil }
+        guard t.byteCount <= 24, let f = t.utf8.first, (f >= 0x41 && f <= 0x5A) || f == UInt8(ascii: "(") else { return nil }
         var core = t
         if core.hasPrefix("("), core.hasSuffix(")") { core = core.dropFirst().dropLast() }
         // "SOT 10:12:42": a cue followed by a timecode.
@@ -768,7 +797,7 @@ struct TranscriptReader {
 
     private static let separatorBytes: Set<UInt8> = Set("-=_*~/()#".utf8)
 
-    /// "Tuesday, Jul 01, 2014 - 01:39": a date with the clip's length after a dash.
+    /// "Friday, Aug 16, 2024 - 02:14": a date with the clip's length after a dash.
     private func dateAndDuration(_ t: Substring) -> Substring? {
         guard t.byteCount <= 60, let r = t.lastRange(of: " - ") else { return nil }
         let tail = t[r.upperBound...]
@@ -778,7 +807,7 @@ struct TranscriptReader {
         return MetadataParsing.date(head) != nil ? tail : nil
     }
 
-    /// "(14 Dec 2024)" or "Tuesday, 3 June 2025": a date alone on its line is page metadata.
+    /// "(3 May 2022)" or "Tuesday, 3 June 2025": a date alone on its line is page metadata.
     private func isDateOnly(_ t: Substring) -> Bool {
         guard t.byteCount <= 40, t.containsASCIIDigit else { return false }
         var core = t
@@ -789,7 +818,7 @@ struct TranscriptReader {
         return MetadataParsing.date(core) != nil
     }
 
-    /// A line that is only an agency's name ("ASSOCIATED PRESS") credits the pictures.
+    /// A line that is only an agency's name ("REUTERS") credits the pictures.
     static func agencyLine(_ t: Substring) -> String? {
         guard t.byteCount <= 24 else { return nil }
         return switch t.uppercased() {
@@ -812,9 +841,10 @@ struct TranscriptReader {
 
     /// A line starting with a name in capitals and a colon ("JOHN SMITH: (Through interpreter) ...").
     static func interviewLabelCandidate(_ t: Substring) -> (label: String, body: Substring)? {
-        guard let f = t.first, f.isUppercase, let colon = t.utf8.prefix(48).firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        guard let b = t.utf8.first, b >= 0x80 || (b >= 0x41 && b <= 0x5A), let f = t.first, f.isUppercase, let colon = t.utf8.prefix(48).firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let label = t[..<colon].trimmingSpaces()
-        guard label.count >= 2, label.isAllCapsText,
+        // "Q:" and "A:" are the interviewer's and the answer's lines of a transcript.
+        guard label.count >= 2 || label == "Q" || label == "A", label.isAllCapsText,
               label.allSatisfy({ $0.isLetter || $0 == " " || $0 == "." || $0 == "'" || $0 == "’" || $0 == "-" }) else { return nil }
         let w = label.words
         guard w.count >= 1, w.count <= 5 else { return nil }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Parse-throughput benchmark: builds the parser's sources with -O and parses a synthetic
 # transcript of N MB (default 10) three times, printing the best MB/s.
-#   sh fuzz/transcript/bench.sh [MB]
+#   sh fuzz/transcript/bench.sh [MB]        throughput on a synthetic script (default 10 MB)
+#   sh fuzz/transcript/bench.sh shapes [MB]  CPU time per pathological shape (linearity check)
 set -eu
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${TMPDIR:-/tmp}/transcript-bench"
@@ -10,4 +11,4 @@ swiftc -O -parse-as-library -module-name ArchiveModel -emit-module -emit-module-
     -emit-library -static -o "$out/libArchiveModel.a" "$root"/Sources/ArchiveModel/*.swift
 swiftc -O -parse-as-library -module-name TranscriptBench -I "$out" -L "$out" -lArchiveModel \
     -o "$out/bench" "$root"/Sources/TranscriptParsing/*.swift "$root/fuzz/transcript/BenchMain.swift"
-"$out/bench" "${1:-10}"
+"$out/bench" "$@"
