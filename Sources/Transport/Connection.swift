@@ -134,10 +134,19 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         guard !closed else { return }
         // A loop, not recursion: thousands of pipelined requests answered synchronously must
         // not grow the stack.
+        var stoppedAtHighWater: Bool
         repeat {
-            processAgain = false
-            perform(machine.process(now: Clock.now()))
-        } while processAgain && !closed
+            repeat {
+                processAgain = false
+                perform(machine.process(now: Clock.now()))
+            } while processAgain && !closed
+            // Answers given in place can fill the output to the high-water mark, which stops the
+            // parsing. If the kernel then takes all of it, no write event will come and the client
+            // sent its requests already: parse on now, or the buffered requests would wait for the
+            // header deadline. Each round sends at least the high-water mark, so this ends.
+            stoppedAtHighWater = !closed && machine.pendingOutput >= ConnectionStateMachine.outputHighWater
+            if stoppedAtHighWater { flush() }
+        } while stoppedAtHighWater && !closed && machine.pendingOutput < ConnectionStateMachine.outputHighWater
         settle()
     }
 
