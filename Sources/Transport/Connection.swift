@@ -134,19 +134,20 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         guard !closed else { return }
         // A loop, not recursion: thousands of pipelined requests answered synchronously must
         // not grow the stack.
-        var stoppedAtHighWater: Bool
         repeat {
-            repeat {
-                processAgain = false
-                perform(machine.process(now: Clock.now()))
-            } while processAgain && !closed
-            // Answers given in place can fill the output to the high-water mark, which stops the
-            // parsing. If the kernel then takes all of it, no write event will come and the client
-            // sent its requests already: parse on now, or the buffered requests would wait for the
-            // header deadline. Each round sends at least the high-water mark, so this ends.
-            stoppedAtHighWater = !closed && machine.pendingOutput >= ConnectionStateMachine.outputHighWater
-            if stoppedAtHighWater { flush() }
-        } while stoppedAtHighWater && !closed && machine.pendingOutput < ConnectionStateMachine.outputHighWater
+            processAgain = false
+            perform(machine.process(now: Clock.now()))
+        } while processAgain && !closed
+        // Answers given in place can fill the output to the high-water mark, which stops the
+        // parsing. If the kernel then takes all of it, no write event will come and the client
+        // sent its requests already: parse on, or the buffered requests would wait for the header
+        // deadline. On a later turn of the queue, so that the other connections it serves get theirs.
+        if !closed && machine.pendingOutput >= ConnectionStateMachine.outputHighWater {
+            flush()
+            if !closed && machine.pendingOutput < ConnectionStateMachine.outputHighWater {
+                loop.queue.async { [self] in run() }
+            }
+        }
         settle()
     }
 
