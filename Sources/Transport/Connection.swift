@@ -140,11 +140,12 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         } while processAgain && !closed
         // Answers given in place can fill the output to the high-water mark, which stops the
         // parsing. If the kernel then takes all of it, no write event will come and the client
-        // sent its requests already: parse on, or the buffered requests would wait for the header
-        // deadline. On a later turn of the queue, so that the other connections it serves get theirs.
+        // sent its requests already: writing made room, so parse on — on a later turn of the
+        // queue, so that the other connections it serves get theirs (parsing on in a loop here let
+        // one pipelining client that never reads hold its queue for ~4 MB of answers).
         if !closed && machine.pendingOutput >= ConnectionStateMachine.outputHighWater {
             flush()
-            if !closed && machine.pendingOutput < ConnectionStateMachine.outputHighWater {
+            if machine.canProcessMore {
                 loop.queue.async { [self] in run() }
             }
         }
