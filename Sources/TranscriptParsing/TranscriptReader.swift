@@ -610,14 +610,11 @@ struct TranscriptReader {
         let closerScalars = Set(opener.closingQuoteMarks.compactMap(\.unicodeScalars.first))
         var parts: [Substring] = []
         var body = first
-        var lineCount = 0
         while true {
-            lineCount += 1
             if let close = Self.firstCloser(in: body, closers: closerScalars) {
                 parts.append(body[..<close])
                 let after = body[body.index(after: close)...].trimmingSpaces()
-                if after.isEmpty, let (nextOpener, nextBody) = continuationParagraph() {
-                    _ = nextOpener
+                if after.isEmpty, let (_, nextBody) = continuationParagraph() {
                     body = nextBody
                     continue
                 }
