@@ -85,11 +85,21 @@ extension ArchiveService {
         }
     }
 
+    /// Parses a transcript for storing: the parser's errors, and a story with no words in it at all
+    /// (markers only), are unprocessable — there would be nothing to archive.
     static func parse(_ transcript: [UInt8]) throws(ServiceError) -> ParseResult {
+        let result: ParseResult
         do throws(TranscriptError) {
-            return try TranscriptParser.parse(bytes: transcript)
+            result = try TranscriptParser.parse(bytes: transcript)
         } catch {
             throw .unprocessable(error.detail)
         }
+        let story = result.story
+        let hasWords = story.quotes.contains { !$0.text.allSatisfy(\.isWhitespace) }
+            || story.segments.contains { !$0.text.allSatisfy(\.isWhitespace) }
+        guard hasWords else {
+            throw .unprocessable("the transcript has no narration, quotes or text in it (only headings or script markers); nothing to archive")
+        }
+        return result
     }
 }

@@ -58,7 +58,9 @@ public struct ChunkedBodyDecoder: Sendable {
 
             case .size:
                 guard let lf = rest.firstIndex(of: ByteSet.lf) else {
-                    if rest.count > maxLineBytes { throw .badRequest("chunk size line too long") }
+                    // The line may still end in CRLF within the limit: its CR can already be here.
+                    // Refusing earlier would make the answer depend on segmentation.
+                    if rest.count > maxLineBytes + 1 { throw .badRequest("chunk size line too long") }
                     return (.needMoreData, consumed)
                 }
                 let lineLength = lf - rest.startIndex + 1
@@ -107,7 +109,8 @@ public struct ChunkedBodyDecoder: Sendable {
                     return (.end(trailers: HTTPHeaders()), consumed)
                 }
                 guard let end = ByteSet.find(ByteSet.crlfcrlf, in: rest) else {
-                    if rest.count > maxTrailerBytes {
+                    // Up to three bytes of the final CRLFCRLF may already be here.
+                    if rest.count > maxTrailerBytes + 3 {
                         throw HTTPParseError(status: .requestHeaderFieldsTooLarge, detail: "trailer section too large")
                     }
                     return (.needMoreData, consumed)

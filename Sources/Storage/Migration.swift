@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One schema change: a `migrations/NNNN_name.sql` file, applied once, in version order.
 struct Migration: Sendable, Hashable {

@@ -16,6 +16,9 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: "Transcripts parsed at the same time (writes are one at a time whatever this is).")
     var jobs = 4
 
+    @Option(name: .customLong("batch-size"), help: "Transcripts stored per commit (1: one transaction each).")
+    var batchSize = 64
+
     @Flag(name: .long, help: "No progress output, only the summary.")
     var quiet = false
 
@@ -24,6 +27,7 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be from 1 to 64 (got \(jobs))") }
+        guard (1...1000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 1000 (got \(batchSize))") }
     }
 
     func run() throws {
@@ -36,10 +40,12 @@ struct ImportCommand: ParsableCommand {
         }
         let inputs = ImportInput.collect(paths)
         let service = ArchiveService(database: database, pool: BlockingWorkPool(label: "storyarchive.import", width: jobs))
-        let jobs = self.jobs, style = ImportProgress.style(quiet: quiet)
+        let jobs = self.jobs, batchSize = self.batchSize, style = ImportProgress.style(quiet: quiet)
         let summary = try waitFor {
-            await Importer(service: service, jobs: jobs).run(inputs, progress: ImportProgress(total: inputs.count, style: style))
+            await Importer(service: service, jobs: jobs, batchSize: batchSize).run(inputs, progress: ImportProgress(total: inputs.count, style: style))
         }
+        // Checkpoints the WAL into the database file, so a copy taken right after is complete.
+        try? database.close()
         print(summary.report, terminator: "")
         if !summary.failed.isEmpty { throw ExitCode(1) }
     }
@@ -73,9 +79,10 @@ struct ImportSummary: Sendable, Equatable {
 
 /// Feeds inputs to the service a few at a time and collects the outcomes.
 ///
-/// Each story is stored in its own transaction through `ArchiveService.ingest`, so a failing
-/// file never takes others with it; parsing runs `jobs` wide while SQLite's single writer
-/// serialises the inserts.
+/// Inputs go to the service in batches of `batchSize`, each batch stored with one commit through
+/// `ArchiveService.ingestBatch` (each story still inside its own savepoint, so a failing file never
+/// takes others with it). Up to `jobs` batches are parsed at once while SQLite's single writer
+/// serialises their commits.
 struct Importer: Sendable {
     enum Outcome: Sendable {
         case created, duplicate
@@ -84,23 +91,28 @@ struct Importer: Sendable {
 
     let service: ArchiveService
     let jobs: Int
+    var batchSize = 64
 
     func run(_ inputs: [ImportInput], progress: ImportProgress) async -> ImportSummary {
         let started = Date()
         var summary = ImportSummary()
         var outcomes = [Outcome?](repeating: nil, count: inputs.count)
-        await withTaskGroup(of: (Int, Outcome).self) { group in
+        let batches = stride(from: 0, to: inputs.count, by: batchSize).map { $0..<min($0 + batchSize, inputs.count) }
+        await withTaskGroup(of: (Range<Int>, [Outcome]).self) { group in
             var next = 0
             func startNext() {
-                guard next < inputs.count else { return }
-                let index = next, input = inputs[index]
+                guard next < batches.count else { return }
+                let range = batches[next]
                 next += 1
-                group.addTask { (index, await ingest(input)) }
+                let batch = Array(inputs[range])
+                group.addTask { (range, await ingest(batch)) }
             }
             for _ in 0..<jobs { startNext() }
-            while let (index, outcome) = await group.next() {
-                outcomes[index] = outcome
-                progress.advance()
+            while let (range, results) = await group.next() {
+                for (index, outcome) in zip(range, results) {
+                    outcomes[index] = outcome
+                    progress.advance()
+                }
                 startNext()
             }
         }
@@ -117,19 +129,32 @@ struct Importer: Sendable {
         return summary
     }
 
-    private func ingest(_ input: ImportInput) async -> Outcome {
-        let bytes: [UInt8]
-        do throws(ImportFailure) {
-            bytes = try input.read()
-        } catch {
-            return .failed(error.reason)
+    /// Reads a batch of inputs and stores what could be read with one commit.
+    private func ingest(_ batch: [ImportInput]) async -> [Outcome] {
+        var outcomes = [Outcome?](repeating: nil, count: batch.count)
+        var transcripts: [[UInt8]] = []
+        var positions: [Int] = []
+        for (index, input) in batch.enumerated() {
+            do throws(ImportFailure) {
+                transcripts.append(try input.read())
+                positions.append(index)
+            } catch {
+                outcomes[index] = .failed(error.reason)
+            }
         }
         do throws(ServiceError) {
-            let result = try await service.ingest(transcript: bytes)
-            return result.created ? .created : .duplicate
+            let results = try await service.ingestBatch(transcripts)
+            for (position, result) in zip(positions, results) {
+                switch result {
+                case .created: outcomes[position] = .created
+                case .duplicate: outcomes[position] = .duplicate
+                case .failed(let error): outcomes[position] = .failed(error.reason)
+                }
+            }
         } catch {
-            return .failed(error.reason)
+            for position in positions { outcomes[position] = .failed(error.reason) }
         }
+        return outcomes.map { $0 ?? .failed("not processed") }
     }
 }
 

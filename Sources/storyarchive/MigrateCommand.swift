@@ -20,7 +20,8 @@ struct MigrateCommand: ParsableCommand {
             let database = try ArchiveDatabase(path: db, migrate: !status)
             let statuses = try database.migrationStatus()
             for migration in statuses {
-                let applied = migration.appliedAt.map { "applied \($0.ISO8601Format())" } ?? "pending"
+                let when = migration.appliedAt.map { " \($0.ISO8601Format())" } ?? ""
+                let applied = migration.state.rawValue + when
                 print("\(migration.name)\t\(migration.checksum.prefix(12))\t\(applied)")
             }
             if !status { print("database \(db) is up to date (\(statuses.count) migrations)") }

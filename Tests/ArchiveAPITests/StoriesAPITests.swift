@@ -165,6 +165,10 @@ final class StoriesAPITests: XCTestCase {
             let empty = try api.post("   \n\n  ")
             XCTAssertEqual(empty.status, 422, empty.text)
             XCTAssertEqual(empty.header("Content-Type"), "application/problem+json")
+            let markersOnly = try api.post("[Voice_over]\n[Sound_bite]\n[SOT]\n")
+            XCTAssertEqual(markersOnly.status, 422, markersOnly.text)
+            XCTAssertTrue((try markersOnly.json()["detail"] as? String)?.contains("nothing to archive") == true)
+            XCTAssertEqual((try api.send("GET", "/stories").json()["items"] as? [Any])?.count, 0, "nothing was stored")
         }
     }
 }

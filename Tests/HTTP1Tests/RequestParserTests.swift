@@ -249,6 +249,23 @@ final class RequestParserTests: XCTestCase {
         assertError("GET / HTTP/1.1\nHost: x\r\n\r\n", 400, limits: limits)
     }
 
+    /// Found by the fuzzer: a chunk-size line exactly at the limit was refused as too long when
+    /// its LF had not arrived yet, but parsed once it had.
+    func testChunkLineAtTheLimitGetsTheSameAnswerHoweverSplit() {
+        let limits = HTTPLimits(maxChunkLineBytes: 16)
+        let prefix = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let atLimit = "1;" + String(repeating: "e", count: 14)  // 16 bytes before CRLF
+        let accepted = RequestParser.parseEverySplit(prefix + atLimit + "\r\na\r\n0\r\n\r\n", limits: limits)
+        XCTAssertEqual(accepted.requests.first?.body, [UInt8(ascii: "a")])
+        assertError(prefix + atLimit + "e\r\na\r\n0\r\n\r\n", 400, limits: limits)
+        // Trailers exactly at the limit (a 40-byte field line), likewise; the head fits in 40 too.
+        let trailerLimits = HTTPLimits(maxHeaderBytes: 40)
+        let fits = "X-T: " + String(repeating: "v", count: 35)
+        let trailers = RequestParser.parseEverySplit(prefix + "0\r\n" + fits + "\r\n\r\n", limits: trailerLimits)
+        XCTAssertEqual(trailers.requests.count, 1)
+        assertError(prefix + "0\r\n" + fits + "v\r\n\r\n", 431, limits: trailerLimits)
+    }
+
     func testManyLeadingEmptyLinesAreSkippedHoweverSplit() {
         let outcome = RequestParser.parseEverySplit(String(repeating: "\r\n", count: 9) + "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(outcome.requests.count, 1)

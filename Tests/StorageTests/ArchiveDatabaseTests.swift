@@ -47,6 +47,18 @@ final class ArchiveDatabaseTests: XCTestCase {
         XCTAssertEqual(try StoryRepository(database: try ArchiveDatabase(path: path)).story(id: story.id), story)
     }
 
+    func testDataVersionMovesForOtherConnectionsWritesOnly() throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.file("a.sqlite")
+        let mine = try ArchiveDatabase(path: path)
+        let other = try ArchiveDatabase(path: path)
+        let start = try mine.dataVersion()
+        _ = try StoryRepository(database: mine).insert(.make(), transcript: transcriptBytes("mine"), metadata: StoryMetadata())
+        XCTAssertEqual(try mine.dataVersion(), start, "own writes do not move it")
+        _ = try StoryRepository(database: other).insert(.make(), transcript: transcriptBytes("other"), metadata: StoryMetadata())
+        XCTAssertNotEqual(try mine.dataVersion(), start, "another connection's commit moves it")
+    }
+
     func testNormalDurabilityRunsTheWriterWithSynchronousNormal() throws {
         let directory = try makeTemporaryDirectory()
         let database = try ArchiveDatabase(path: directory.file("a.sqlite"), durability: .normal)

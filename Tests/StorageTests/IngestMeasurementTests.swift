@@ -6,14 +6,14 @@ import XCTest
 @testable import Storage
 
 /// Prints the ingest rate and the database size per story for synthetic stories; asserts only that
-/// every story was stored. 300 stories by default so the suite stays quick;
+/// every story was stored. 100 stories by default so the suite stays quick;
 /// `STORAGE_MEASURE_STORIES=10000` (scripts/storage/measure-ingest.sh) for the reported figures.
 final class IngestMeasurementTests: XCTestCase {
     static let maximumStories = 20_000
     static let maximumSeconds: TimeInterval = 300
 
     func testIngestRateAndSizePerStory() throws {
-        let requested = ProcessInfo.processInfo.environment["STORAGE_MEASURE_STORIES"].flatMap(Int.init) ?? 300
+        let requested = ProcessInfo.processInfo.environment["STORAGE_MEASURE_STORIES"].flatMap(Int.init) ?? 100
         let count = min(max(requested, 1), Self.maximumStories)
         let durability = ProcessInfo.processInfo.environment["STORAGE_MEASURE_DURABILITY"]
             .flatMap(ArchiveDatabase.Durability.init(rawValue:)) ?? .full

@@ -57,6 +57,7 @@ final class QueryPlanTests: XCTestCase {
         _ = try speakers.quotes(speakerID: anna, limit: 3, after: quotePage.nextCursor)
         try speakers.addAlias("A. Schmidt", speakerID: anna)
         _ = try quotes.search("walls hold", limit: 5)
+        _ = try quotes.search("prepared", speakerID: anna, limit: 5)
         _ = try stories.stories(afterID: ids[10], limit: 3)
         _ = try stories.replace(id: ids[4], with: .make(title: "Replaced"), metadata: StoryMetadata())
         _ = try stories.delete(id: ids[5])

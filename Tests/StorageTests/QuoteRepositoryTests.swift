@@ -40,6 +40,11 @@ final class QuoteRepositoryTests: XCTestCase {
         XCTAssertEqual(try search.search("bridge roads"), [])
         XCTAssertEqual(try search.search("  "), [])
         XCTAssertEqual(try search.search("insp*").map(\.storyTitle), ["Story 0"])
+
+        // Only one speaker's quotes.
+        let second = try XCTUnwrap(hits.last?.quote.speaker.id)
+        XCTAssertEqual(try search.search("bridge", speakerID: second).map(\.storyTitle), ["Story 1"])
+        XCTAssertEqual(try search.search("roads", speakerID: second), [])
     }
 
     func testAccentsAndCaseDoNotMatter() throws {

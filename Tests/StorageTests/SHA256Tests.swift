@@ -41,4 +41,14 @@ final class SHA256Tests: XCTestCase {
             "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b"
         )
     }
+
+    func testByteAtATimeAndNonContiguousInputEqualOneShot() {
+        let message = (0 ..< 200).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        var hasher = SHA256()
+        for byte in message { hasher.update([byte]) }
+        XCTAssertEqual(hasher.finalize(), SHA256.hash(message))
+        // A lazy sequence has no contiguous storage: the copying path must agree.
+        XCTAssertEqual(SHA256.hash((0 ..< 200).lazy.map { UInt8(truncatingIfNeeded: $0 &* 7) }), SHA256.hash(message))
+        XCTAssertEqual(SHA256.hexDigest(Array("abc".utf8)[...]), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import XCTest
 @testable import Transport
 
@@ -77,5 +78,28 @@ final class ClientInteropTests: XCTestCase {
             let ids = Set(["first", "chunked", "head", "last"].compactMap { result[$0]?.last as? String })
             XCTAssertEqual(ids.count, 1, "\(result)")
         }
+    }
+
+    func testIPv6LoopbackWithCurl() throws {
+        let curl = try executable("curl")
+        var configuration = testConfiguration()
+        configuration.host = "::1"
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let server = HTTPServer(configuration: configuration, responder: TestResponder(), logger: logger)
+        do {
+            try server.start()
+        } catch {
+            throw XCTSkip("no IPv6 loopback here: \(error)")
+        }
+        defer {
+            let done = expectation(description: "shutdown")
+            server.shutdown(deadline: 1) { done.fulfill() }
+            wait(for: [done], timeout: 5)
+        }
+        let (status, headers) = try run(curl, ["-sS", "-g", "-D", "-", "-o", "/dev/null", "http://[::1]:\(server.localPort)/six"])
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(headers.lowercased().contains("x-path: /six"), headers)
+        XCTAssertTrue(headers.lowercased().contains("x-remote: ::1"), headers)
     }
 }

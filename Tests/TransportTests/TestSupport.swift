@@ -29,7 +29,7 @@ struct TestResponder: HTTPResponder {
             "X-Method": head.method.rawValue, "X-Path": head.path, "X-Query": head.query ?? "",
             "X-Version": head.version.description, "X-Body-Length": String(request.body.count),
             "X-Expect": head.headers["Expect"] ?? "", "X-Transfer-Encoding": head.headers["Transfer-Encoding"] ?? "",
-            "X-Connection-ID": String(connection.connectionID),
+            "X-Connection-ID": String(connection.connectionID), "X-Remote": connection.remoteAddress,
         ]
         switch head.path {
         case "/slow":

@@ -58,12 +58,18 @@ private func parse(_ pieces: [UnsafeBufferPointer<UInt8>]) -> Outcome {
 public func fuzzRequestParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let input = UnsafeBufferPointer(start: data, count: size)
     let whole = parse([input])
-    // The same bytes split at a point derived from the input must parse identically:
-    // a parser that depends on how TCP segments the stream is a smuggling bug.
-    if size > 1 {
+    // The same bytes split at points derived from the input must parse identically: a parser
+    // whose answer depends on how TCP segments the stream is a smuggling bug waiting to happen.
+    if size > 2 {
         let cut = Int(input[0]) * size / 256
         let split = parse([UnsafeBufferPointer(rebasing: input[0..<cut]), UnsafeBufferPointer(rebasing: input[cut...])])
         precondition(split == whole, "split at \(cut) differs from whole input")
+        let second = cut + Int(input[1]) * (size - cut) / 256
+        let three = parse([
+            UnsafeBufferPointer(rebasing: input[0..<cut]), UnsafeBufferPointer(rebasing: input[cut..<second]),
+            UnsafeBufferPointer(rebasing: input[second...]),
+        ])
+        precondition(three == whole, "split at \(cut) and \(second) differs from whole input")
     }
     return 0
 }

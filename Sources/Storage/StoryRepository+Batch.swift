@@ -1,0 +1,87 @@
+import ArchiveModel
+import Foundation
+import GRDB
+
+/// One transcript to store in a batch.
+public struct StoryToInsert: Sendable {
+    public var draft: StoryDraft
+    public var transcript: [UInt8]
+    public var metadata: StoryMetadata
+
+    public init(draft: StoryDraft, transcript: [UInt8], metadata: StoryMetadata = StoryMetadata()) {
+        self.draft = draft
+        self.transcript = transcript
+        self.metadata = metadata
+    }
+}
+
+/// What became of one story of a batch.
+public enum BatchInsertOutcome: Sendable, Equatable {
+    case created(id: Int64)
+    /// The same transcript was already stored (or came earlier in the batch).
+    case duplicate(id: Int64)
+    case failed(StorageError)
+}
+
+extension StoryRepository {
+    /// Stores many stories in one write transaction, each inside its own savepoint.
+    ///
+    /// Bulk import is bound by the commit, not by the inserts: with `synchronous=FULL` every
+    /// transaction waits for the disk, so one commit per batch instead of per story is what makes an
+    /// import fast. A story that fails rolls back its savepoint alone; the others are kept.
+    /// - Throws: only when the transaction as a whole cannot be written (disk full, locked, read-only);
+    ///   then nothing of the batch is stored.
+    public func insertBatch(_ items: [StoryToInsert]) throws(StorageError) -> [BatchInsertOutcome] {
+        // Validation, hashing and compression happen before the write lock is taken.
+        var outcomes: [BatchInsertOutcome] = []
+        var prepared: [(item: StoryToInsert, digest: Data, compressed: Data)?] = []
+        for item in items {
+            do throws(StorageError) {
+                try Self.validate(item.draft)
+                prepared.append((item, Data(SHA256.hash(item.transcript)), Data(TranscriptCompression.compress(item.transcript))))
+                outcomes.append(.created(id: 0))  // replaced below
+            } catch {
+                prepared.append(nil)
+                outcomes.append(.failed(error))
+            }
+        }
+        let now = Clock.nowMilliseconds()
+        return try database.write { db in
+            for (index, entry) in prepared.enumerated() {
+                guard let (item, digest, compressed) = entry else { continue }
+                if let existing = try Int64.fetchOne(db, sql: "SELECT story_id FROM transcripts WHERE sha256 = ?", arguments: [digest]) {
+                    outcomes[index] = .duplicate(id: existing)
+                    continue
+                }
+                do {
+                    try db.inSavepoint {
+                        let storyID = try Self.insertStory(db, item.draft, metadata: item.metadata, now: now)
+                        try db.execute(
+                            sql: "INSERT INTO transcripts (story_id, sha256, byte_count, compressed) VALUES (?, ?, ?, ?)",
+                            arguments: [storyID, digest, item.transcript.count, compressed]
+                        )
+                        try Self.insertContent(db, item.draft, storyID: storyID)
+                        outcomes[index] = .created(id: storyID)
+                        return .commit
+                    }
+                } catch let error as DatabaseError where Self.failsTheWholeTransaction(error) {
+                    throw error
+                } catch {
+                    outcomes[index] = .failed(StorageError.from(error))
+                }
+            }
+            return outcomes
+        }
+    }
+
+    /// Errors after which the transaction cannot go on (the disk, the file or a lock), as opposed to
+    /// one story's own bad data.
+    private static func failsTheWholeTransaction(_ error: DatabaseError) -> Bool {
+        switch error.resultCode {
+        case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_CANTOPEN:
+            true
+        default:
+            false
+        }
+    }
+}
