@@ -68,6 +68,11 @@ struct TranscriptReader {
     private mutating func process(_ line: Substring) {
         let t = line.trimmingSpaces()
         if t.isEmpty { flushParagraph(); return }
+        // Lines opening with a quotation mark are words: skip every marker test.
+        if let b = t.utf8.first, b == 0x22 || (b == 0xE2 && t.first.map { Character.openingQuotes.contains($0) } == true) {
+            prose(t)
+            return
+        }
         if Clutter.isChrome(t) { clutterLines += 1; return }
         if Clutter.startsTeaserBlock(t) { skipTeaser(); return }
         if section == .after {
@@ -149,7 +154,9 @@ struct TranscriptReader {
 
     /// True when `line` opens something new, so a quote or a paragraph must stop before it.
     private func isStructural(_ t: Substring) -> Bool {
-        if t.isEmpty { return false }
+        guard let first = t.utf8.first else { return false }
+        // A line opening with a quotation mark (straight or curly) is words, never a marker.
+        if first == 0x22 || (first == 0xE2 && t.first.map { Character.openingQuotes.contains($0) } == true) { return false }
         if Clutter.isChrome(t) || Clutter.startsTeaserBlock(t) { return true }
         if Markers.bracket(atStartOf: t) != nil { return true }
         if Markers.speechKeyword(atStartOf: t) != nil { return true }
