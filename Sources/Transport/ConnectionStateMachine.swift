@@ -76,6 +76,10 @@ struct ConnectionStateMachine {
     private var lingerBytes = 0
     /// Bytes handed out in `.send` and not yet reported written.
     private(set) var pendingOutput = 0
+    /// The last `process` left complete input unparsed because too much output was queued;
+    /// nothing will arrive from the socket for it, so the connection must call `process` again
+    /// once writing brought the output below the high-water mark.
+    private(set) var stoppedForOutput = false
 
     private var headStartedAt: UInt64
     private var bodyStartedAt: UInt64 = 0
@@ -129,8 +133,12 @@ struct ConnectionStateMachine {
     /// Turns buffered bytes into requests and answers until something has to be waited for.
     mutating func process(now: UInt64) -> [Action] {
         var actions: [Action] = []
+        stoppedForOutput = false
         parsing: while phase == .awaitingHead || phase == .readingBody {
-            if pendingOutput >= Self.outputHighWater { break }
+            if pendingOutput >= Self.outputHighWater {
+                stoppedForOutput = true
+                break
+            }
             let event: ParserEvent
             do {
                 event = try parser.next()

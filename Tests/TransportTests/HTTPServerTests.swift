@@ -48,6 +48,29 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    /// More answers than the output high-water mark, to requests that all arrived at once: once
+    /// the client has read enough, the requests already buffered are parsed on (no socket event
+    /// will announce them again), rather than waiting for the header deadline (408).
+    func testPipelinedRequestsBeyondTheOutputHighWaterMarkAreAllAnswered() throws {
+        for inline in [true, false] {
+            try withServer(testConfiguration(respondsOnIOQueue: inline)) { _, port in
+                let client = try RawClient()
+                var small: Int32 = 16384
+                setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+                try client.connect(port: port)
+                let count = 60  // 60 x 48 KiB: nearly three times the 1 MiB high-water mark
+                client.send((0..<count).map { "GET /medium/\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined())
+                var answered: [String] = []
+                while answered.count < count, let response = client.readResponse() {
+                    XCTAssertEqual(response.code, 200)
+                    XCTAssertEqual(response.body.count, 48 << 10)
+                    answered.append(response.headers["X-Path"] ?? "")
+                }
+                XCTAssertEqual(answered, (0..<count).map { "/medium/\($0)" }, "respondsOnIOQueue: \(inline)")
+            }
+        }
+    }
+
     func testThousandsOfPipelinedRequestsAreAllAnsweredInOrder() throws {
         for inline in [true, false] {
             try withServer(testConfiguration(respondsOnIOQueue: inline)) { _, port in
