@@ -46,8 +46,9 @@ USER storyarchive
 WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 8080
+# Shell form, so that a port changed with `docker run -e STORYARCHIVE_HTTP_PORT=…` is followed.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-  CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+  CMD curl -fsS "http://127.0.0.1:${STORYARCHIVE_HTTP_PORT}/healthz" || exit 1
 # Exec form: storyarchive is PID 1 and gets SIGTERM itself; it handles it (finishes in-flight
 # requests within shutdown.timeout_seconds, then exits 0), so `docker stop` is a clean stop.
 STOPSIGNAL SIGTERM

@@ -56,6 +56,7 @@ class Context:
         self.failed = 0
         self.skipped = []
         self.known = []
+        self.reported = set()
         self.strict = False
         self.figures = []
         self.suite = ""
@@ -98,6 +99,27 @@ class Context:
             shutil.rmtree(d, ignore_errors=True)
 
 
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "WARNING: ThreadSanitizer", "runtime error:", "ERROR: LeakSanitizer")
+
+
+def scan_sanitizer_reports(ctx):
+    """With a sanitized binary (e.g. .build-asan/debug/storyarchive), a report in any server log of
+    this suite is a failure even when the requests looked fine. Quiet when the logs are clean."""
+    for d in ctx.dirs:
+        for root, _, files in os.walk(d):
+            for f in files:
+                if not f.endswith(".log"):
+                    continue
+                with open(os.path.join(root, f), "rb") as fh:
+                    text = fh.read().decode("utf-8", "replace")
+                for mark in SANITIZER_MARKS:
+                    at = text.find(mark)
+                    path = os.path.join(root, f)
+                    if at >= 0 and (path, mark) not in ctx.reported:
+                        ctx.reported.add((path, mark))
+                        ctx.expect(False, "no sanitizer report in %s" % f, text[at:at + 1500])
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     form = ap.add_mutually_exclusive_group()
@@ -106,6 +128,8 @@ def main(argv=None):
     ap.add_argument("--binary", default=".build/debug/storyarchive", help="the storyarchive executable")
     ap.add_argument("--only", default="", help="comma-separated suites: " + ",".join(n for n, _ in SUITES))
     ap.add_argument("--keep", action="store_true", help="keep temporary databases and server logs")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=N",
+                    help="override one size of the chosen form, e.g. --set load_seconds=120 (keys: see PROFILES)")
     ap.add_argument("--strict", action="store_true", help="count known product issues as failures")
     args = ap.parse_args(argv)
 
@@ -116,6 +140,11 @@ def main(argv=None):
     form_name = "long" if args.long else "short"
     ctx = Context(os.path.abspath(args.binary), form_name, PROFILES[form_name], args.keep)
     ctx.strict = args.strict
+    for item in args.set:
+        key, _, value = item.partition("=")
+        if key not in ctx.p or not value.isdigit():
+            ap.error("--set wants KEY=N with KEY one of %s" % ", ".join(sorted(ctx.p)))
+        ctx.p = dict(ctx.p, **{key: int(value)})
     wanted = [s for s in args.only.split(",") if s]
     unknown = [s for s in wanted if s not in dict(SUITES)]
     if unknown:
@@ -136,6 +165,7 @@ def main(argv=None):
                 ctx.skip(name, str(e))
             except Exception as e:  # a crash of the check itself is a failure, never a silent pass
                 ctx.expect(False, "completed without an error", "%s: %s\n%s" % (type(e).__name__, e, traceback.format_exc()))
+            scan_sanitizer_reports(ctx)
             print("   (%s took %.1f s)" % (name, time.monotonic() - t0), flush=True)
     finally:
         ctx.cleanup()

@@ -20,18 +20,28 @@ enum Clutter {
         "follow us on", "share this", "click here", "privacy policy", "terms of use", "terms and conditions",
     ]
 
+    /// Byte lengths of the exact lines above: a line of another length needs no lowercasing.
+    static let exactLengths: Set<Int> = Set(exactLines.map(\.utf8.count))
+
+    /// First bytes (lowercased ASCII) of the exact lines above.
+    static let exactStarts: Set<UInt8> = Set(exactLines.compactMap { $0.utf8.first })
+
     /// First bytes (lowercased ASCII) of the prefixes above; non-ASCII firsts always look closer.
     static let prefixStarts: Set<UInt8> = Set(prefixes.compactMap { $0.utf8.first }.filter { $0 < 0x80 }.map { $0 | 0x20 })
 
     /// True when `line` is page furniture.
     static func isChrome(_ line: Substring) -> Bool {
         guard line.byteCount <= 300, let first = line.utf8.first else { return false }
-        // Most lines cannot be furniture: look closer only when the first letter could start one.
-        if line.byteCount <= 40, exactLines.contains(line.lowercased().collapsingSpaces()) { return true }
-        if first < 0x80, !prefixStarts.contains(first | 0x20), line.byteCount > 40 { return false }
+        // Most lines cannot be furniture: look closer only when the first byte could start one.
+        let folded = first < 0x80 ? first | 0x20 : first
+        if line.byteCount <= 40, exactStarts.contains(folded), exactLengths.contains(line.byteCount) || line.containsText("  "),
+           exactLines.contains(line.lowercased().collapsingSpaces()) {
+            return true
+        }
+        if first < 0x80, !prefixStarts.contains(folded), !(line.byteCount <= 40 && line.utf8.last == 0xBB) { return false }
         let lower = line.prefix(26).lowercased()
         for p in prefixes where lower.hasPrefix(p) { return true }
-        // "Top News »": a short navigation link.
+        // "More News »": a short navigation link.
         if line.byteCount <= 40, line.hasSuffix("»"), line.words.count <= 4 { return true }
         return false
     }

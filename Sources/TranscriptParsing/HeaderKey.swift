@@ -49,19 +49,22 @@ enum HeaderKey: Sendable, Equatable {
     /// Reads `KEY:` at the start of `line` (case-insensitive; a space before the colon is
     /// tolerated, as in "SOURCE :"). Returns the key and the value after the colon.
     static func match(atStartOf line: Substring) -> (key: HeaderKey, value: Substring)? {
-        var end = line.startIndex
+        // Keys are ASCII: scan bytes (a colon is one byte, so its index is valid for `line`).
+        let view = line.utf8
+        var end = view.startIndex
         var length = 0
-        while end < line.endIndex, length <= maximumKeyLength {
-            let ch = line[end]
-            if ch == ":" { break }
-            guard ch.isLetter || ch == " " || ch == "'" || ch == "#" || ch == "." else { return nil }
-            end = line.index(after: end)
+        while end < view.endIndex, length <= maximumKeyLength {
+            let b = view[end]
+            if b == UInt8(ascii: ":") { break }
+            let isLetter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+            guard isLetter || b == 0x20 || b == UInt8(ascii: "'") || b == UInt8(ascii: "#") || b == UInt8(ascii: ".") else { return nil }
+            end = view.index(after: end)
             length += 1
         }
-        guard end < line.endIndex, line[end] == ":", length > 0 else { return nil }
+        guard end < view.endIndex, view[end] == UInt8(ascii: ":"), length > 0 else { return nil }
         let name = line[line.startIndex..<end].trimmingSpaces().uppercased()
         guard let key = table[name] else { return nil }
-        let value = line[line.index(after: end)...].trimmingSpaces()
+        let value = line[view.index(after: end)...].trimmingSpaces()
         return (key, value)
     }
 }

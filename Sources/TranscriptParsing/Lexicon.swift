@@ -16,6 +16,8 @@ enum Lexicon {
         "quechua", "creole", "macedonian", "slovenian", "tigrinya", "oromo", "marathi", "gujarati",
         "kannada", "malayalam", "sindhi", "balochi", "hmong", "javanese", "sundanese", "lingala",
         "wolof", "kinyarwanda", "kirundi", "shona", "xhosa", "sotho", "tswana", "malagasy",
+        "maori", "samoan", "tongan", "fijian", "inuktitut", "sami", "faroese", "luxembourgish",
+        "romani", "yiddish", "aramaic", "berber", "tamazight", "twi", "akan", "ewe", "fula", "bambara",
     ]
 
     /// Words that mark a label part as a role or a description rather than a person's name.
@@ -50,7 +52,7 @@ enum Lexicon {
         "delegation", "mufti", "imam", "priest", "pastor", "bishop", "monk", "nun", "rabbi",
     ]
 
-    /// Words that make a phrase look like an organisation ("... of the Federal Association").
+    /// Words that make a phrase look like an organisation ("... of the Harbour Authority").
     static let organisationWords: Set<String> = [
         "academy", "agency", "association", "federation", "company", "corporation", "corp", "inc",
         "ltd", "llc", "group", "university", "college", "institute", "institution", "ministry",

@@ -8,7 +8,7 @@
 /// of bytes, so the whole pass is linear in the input.
 struct LineSplitter {
     /// The shot number expected next: "N. " inside a line is a new shot only when N continues
-    /// the numbering, so "in 2014. He" or "CPR for 40. Then" never split a sentence.
+    /// the numbering, so "in 2014. He" or "rose by 40. Then" never split a sentence.
     private var expectedShot = 1
 
     mutating func split(_ line: String) -> [String] {

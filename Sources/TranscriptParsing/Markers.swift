@@ -62,10 +62,14 @@ enum Markers {
         ("UPSOUND", .natSound), ("NATSOUND", .natSound), ("NAT SOUND", .natSound), ("NATSOT", .natSound),
     ]
 
+    static let speechFirstBytes: Set<UInt8> = Set(speechWords.compactMap { $0.0.utf8.first } + [UInt8(ascii: "(")])
+
     /// Reads a speech marker at the start of `line`: the keyword, an optional bite number,
     /// colons, and any parenthesised language notes before the label.
     /// "(SOUNDBITE) (Russian) ..." (Reuters) puts the keyword itself in parentheses.
     static func speechKeyword(atStartOf line: Substring) -> (SegmentKind, Substring)? {
+        // Every keyword starts with one of these bytes (or "("): most lines stop here.
+        guard let b = line.utf8.first, speechFirstBytes.contains(b) else { return nil }
         var t = line
         var inParens = false
         if t.first == "(" { t = t.dropFirst(); inParens = true }
@@ -81,7 +85,7 @@ enum Markers {
             // capitals: a colon, a number, a parenthesis, or the end of the line.
             if !inParens, ["SOT", "INTERVIEW", "PTC"].contains(word) {
                 let r = rest.trimmingSpaces()
-                guard r.isEmpty || r.first == ":" || r.first == "(" || r.first?.isNumber == true else { continue }
+                guard r.isEmpty || r.first == ":" || r.first == "(" || r.first == "," || r.first?.isNumber == true else { continue }
             }
             return (kind, rest)
         }
@@ -129,7 +133,7 @@ struct SpeechHeader {
         while true {
             t = t.trimmingSpaces()
             guard let c = t.first else { break }
-            if c == ":" || c == "-" || c == "–" || c == "—" || c == "." {
+            if c == ":" || c == "-" || c == "–" || c == "—" || c == "." || c == "," {
                 t = t.dropFirst()
                 continue
             }
@@ -147,6 +151,15 @@ struct SpeechHeader {
                 if let note = LanguageNote.read(content) {
                     if language == nil { language = note.language }
                     interpreted = interpreted || note.interpreted
+                    t = t[t.index(after: close)...]
+                    continue
+                }
+                // Right after the keyword, a parenthesis holding one capitalised word is the
+                // language even when the word list does not know it ("(Maori)").
+                let w = content.trimmingSpaces()
+                if language == nil, !w.isEmpty, w.count <= 20, w.first?.isUppercase == true,
+                   w.allSatisfy({ $0.isLetter || $0 == "/" || $0 == "-" }) {
+                    language = String(w.prefix { $0.isLetter })
                     t = t[t.index(after: close)...]
                     continue
                 }

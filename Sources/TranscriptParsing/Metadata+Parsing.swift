@@ -1,7 +1,7 @@
 /// Readers for the small values scripts carry: durations, dates and datelines.
 enum MetadataParsing {
     /// "04:28" → 268, "00:01:26" → 86, "2:07" → 127. MM:SS and HH:MM:SS; minutes and seconds
-    /// must be below 60, which keeps clock times such as "18:00-01" or "10:12:42 PM" honest
+    /// must be below 60, which keeps clock times such as "17:30-02" or "09:15:20 PM" honest
     /// only when they could really be a length.
     static func duration(_ text: Substring) -> Int? {
         let token = text.trimmingSpaces().prefix { $0.isNumber || $0 == ":" }
@@ -36,8 +36,8 @@ enum MetadataParsing {
         var iso: String?
     }
 
-    /// Reads a written date: "11 February 2020", "June 17, 2024", "Feb. 12, 2014", "14 Dec 2024",
-    /// "2020-02-11", "25/26 June 2009" (a range: understood as a date, no ISO form),
+    /// Reads a written date: "9 October 2023", "March 4, 2025", "Oct. 2, 2024", "3 May 2022",
+    /// "2020-02-11", "3/4 May 2022" (a range: understood as a date, no ISO form),
     /// "Date Unknown". Returns nil when the text is not a date.
     static func date(_ text: Substring) -> ParsedDate? {
         let t = text.trimmingSpaces()
@@ -94,15 +94,15 @@ enum MetadataParsing {
         var place: String?
         var date: String?
         var isoDate: String?
-        /// Text in a trailing parenthesis: "(CCTV - No access Chinese mainland)".
+        /// Text in a trailing parenthesis: "(NRK - No access Norway)".
         var note: String?
         /// "FILE:" / "ARCHIVE:" datelines describe old pictures, not the story's own.
         var isArchive: Bool
     }
 
-    /// Reads a dateline line: "Columbia, South Carolina - 11 February 2020",
-    /// "Caracas, Venezuela – 14 December 2024", "FILE: Beijing, China - Date Unknown (CCTV - ...)",
-    /// "CARACAS, VENEZUELA, FEB. 12, 2014". The place must be short and capitalised and the
+    /// Reads a dateline line: "Halifax, Nova Scotia - 9 October 2023",
+    /// "Trondheim, Norway – 3 May 2022", "FILE: Oslo, Norway - Date Unknown (NRK - ...)",
+    /// "CAN THO, VIETNAM, OCT. 2, 2024". The place must be short and capitalised and the
     /// date must read as a date, so ordinary sentences with a dash are not taken.
     static func dateline(_ line: Substring) -> ParsedDateline? {
         var t = line.trimmingSpaces()
@@ -131,7 +131,7 @@ enum MetadataParsing {
                 }
             }
         }
-        // "PLACE, PLACE, FEB. 12, 2014": the date is a tail of the comma-separated parts.
+        // "PLACE, PLACE, OCT. 2, 2024": the date is a tail of the comma-separated parts.
         guard t.byteCount <= 120 else { return nil }
         let parts = t.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
         if parts.count >= 2, parts.count <= 8, isPlace(parts[0]) {
@@ -147,7 +147,7 @@ enum MetadataParsing {
         return nil
     }
 
-    /// Cheap test run before any parsing: a dateline ends in a year ("2020", "2014,"), in
+    /// Cheap test run before any parsing: a dateline ends in a year ("2023", "2024,"), in
     /// "Unknown", or in a parenthesis after one of those. Prose lines almost never do.
     static func endsLikeADate(_ t: Substring) -> Bool {
         var bytes = Array(t.utf8.suffix(160))

@@ -47,7 +47,7 @@ struct MetadataCollector {
         }
     }
 
-    /// "ASSOCIATED PRESS" → "AP"; "AFP Images shot in 720p" → "AFP"; otherwise as written.
+    /// "Associated Press" → "AP"; "AFP pictures" → "AFP"; otherwise as written.
     static func agencyName(_ s: Substring) -> String {
         let lower = s.lowercased()
         let agencies: [(String, String)] = [
@@ -66,7 +66,7 @@ struct MetadataCollector {
             firstDateline = d
         }
         if let note = d.note {
-            // "(CCTV - No access Chinese mainland)": the restriction follows the source.
+            // "(NRK - No access Norway)": the restriction follows the source.
             let parts = note.split(separator: "-", maxSplits: 1)
             let candidate = parts.count == 2 ? parts[1].trimmingSpaces() : Substring(note)
             if MetadataParsing.looksLikeRestriction(candidate) { addUnique(String(candidate), to: &inlineRestrictions) }
@@ -83,9 +83,9 @@ struct MetadataCollector {
         if standaloneDuration == nil { standaloneDuration = MetadataParsing.duration(t) }
     }
 
-    mutating func noteInlineRestriction(_ t: Substring) {
-        _ = t  // group headers in shot lists carry per-source terms; only explicit fields are kept
-    }
+    /// Shot-group headers carry per-source terms ("ABC - No access ..."); they are deliberately
+    /// not collected as the story's restrictions, which come from explicit fields and brackets.
+    mutating func noteInlineRestriction(_ t: Substring) {}
 
     mutating func noteBracketRestriction(_ text: String) {
         let cleaned = text.trimmingLabelPunctuation()

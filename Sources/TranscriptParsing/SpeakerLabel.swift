@@ -172,31 +172,35 @@ enum SpeakerLabelParser {
 
     /// Splits what is left after the name into a title and an organisation.
     /// Several parts: the first is the title, the rest the organisation ("Director, Science and
-    /// Technology Commission of Shanghai Municipality"). One part: "Editor-in-chief of X" and
-    /// "X's campaign chief" name an organisation; "President of Venezuela" stays a title,
-    /// because "Venezuela" does not look like an organisation.
+    /// Technology Office of Nordfjord County"). One part: "Editor-in-chief of X" and
+    /// "X's campaign chief" name an organisation; "Mayor of Valdera" stays a title,
+    /// because "Valdera" does not look like an organisation.
     static func splitRole(_ others: [String], allCaps: Bool) -> (String?, String?) {
         guard let first = others.first else { return (nil, nil) }
         if others.count >= 2 {
             return (first, others.dropFirst().joined(separator: ", "))
         }
         let p = first
-        for connector in [" of ", " at ", " for ", " with "] {
+        // " at " first: in "Professor of Economics at Kelmu University" the organisation follows "at".
+        for connector in [" at ", " of ", " for ", " with "] {
             guard let r = p.lowercased().firstRange(of: connector) else { continue }
             let lower = p.lowercased()
             let startOffset = lower.distance(from: lower.startIndex, to: r.lowerBound)
             let endOffset = lower.distance(from: lower.startIndex, to: r.upperBound)
             let t = String(p.prefix(startOffset)).trimmingLabelPunctuation()
             let o = String(p.dropFirst(endOffset)).trimmingLabelPunctuation()
-            guard !t.isEmpty, !o.isEmpty else { break }
-            let roleInT = t.words.contains { w in
+            guard !t.isEmpty, !o.isEmpty else { continue }
+            // The part before the connector is a role: a known role word, or a short phrase
+            // that is not itself an organisation ("glaciologist at the University of Bern").
+            let tWords = t.words
+            let roleInT = tWords.contains { w in
                 let lw = normalizedWord(w)
                 return Lexicon.roleWords.contains(lw) || lw.split(separator: "-").contains { Lexicon.roleWords.contains(String($0)) }
             }
-            if roleInT, looksLikeOrganisation(o, allCaps: allCaps) { return (t, o) }
-            break
+            let shortDescription = tWords.count <= 3 && !tWords.contains { Lexicon.organisationWords.contains(normalizedWord($0)) }
+            if roleInT || shortDescription, looksLikeOrganisation(o, allCaps: allCaps) { return (t, o) }
         }
-        // "opposition’s campaign chief" → organisation "opposition", title "campaign chief".
+        // "the union’s chief negotiator" → organisation "the union", title "chief negotiator".
         for mark in ["’s ", "'s "] {
             if let r = p.firstRange(of: mark) {
                 let owner = String(p[..<r.lowerBound]).trimmingLabelPunctuation()
@@ -214,7 +218,8 @@ enum SpeakerLabelParser {
             let lw = normalizedWord(w)
             return Lexicon.roleWords.contains(lw) || lw.split(separator: "-").contains { Lexicon.roleWords.contains(String($0)) }
         }
-        if !hasRole, looksLikeOrganisation(p, allCaps: allCaps) { return (nil, p) }
+        // A lowercase start ("glaciologist ...") describes a person, it does not name an organisation.
+        if !hasRole, p.first?.isUppercase == true, looksLikeOrganisation(p, allCaps: allCaps) { return (nil, p) }
         return (p, nil)
     }
 
@@ -233,7 +238,7 @@ enum SpeakerLabelParser {
     // MARK: - Notes in parentheses
 
     /// Removes "(English)", "(in Ukrainian)", "(Spanish, 18 sec)", "(Through interpreter)" from a
-    /// label, recording what they say. Other parentheses ("(NICE)") are part of the label.
+    /// label, recording what they say. Other parentheses ("(FFA)") are part of the label.
     static func removeLanguageNotes(from label: String, language: inout String?, interpreted: inout Bool) -> String {
         var out = ""
         var i = label.startIndex
@@ -284,7 +289,7 @@ enum SpeakerLabelParser {
 
     // MARK: - Display name
 
-    /// "MUSTAFINA ALMIRA" → "Mustafina Almira", "JEAN-PIERRE O'NEIL" → "Jean-Pierre O'Neil".
+    /// "QIN LANFANG" → "Qin Lanfang", "JEAN-PIERRE O'NEIL" → "Jean-Pierre O'Neil".
     /// Names already in mixed case are kept as written.
     static func displayName(_ name: String) -> String {
         let collapsed = name.collapsingSpaces()

@@ -1,18 +1,5 @@
 /// Small string helpers the parser uses everywhere. All are linear in the input they look at.
 extension StringProtocol {
-    /// Without leading and trailing spaces (the normalizer has already turned every
-    /// exotic space into U+0020 and removed tabs).
-    func trimmingSpaces() -> SubSequence {
-        var start = startIndex
-        var end = endIndex
-        while start < end, self[start] == " " { start = index(after: start) }
-        while end > start {
-            let before = index(before: end)
-            if self[before] == " " { end = before } else { break }
-        }
-        return self[start..<end]
-    }
-
     /// Trimmed of spaces and the punctuation that hangs around labels (":", ",", ";", "-").
     func trimmingLabelPunctuation() -> String {
         var s = Substring(self)
@@ -155,4 +142,26 @@ extension Character {
     }
 
     var isQuoteMark: Bool { Character.openingQuotes.contains(self) || self == "»" }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces (the normalizer has already turned every exotic
+    /// space into U+0020 and removed tabs). Works on UTF-8 bytes: a space is one byte, so the
+    /// cut indices are valid, and no grapheme breaking is needed.
+    func trimmingSpaces() -> Substring {
+        let view = utf8
+        var start = view.startIndex
+        var end = view.endIndex
+        while start < end, view[start] == 0x20 { start = view.index(after: start) }
+        while end > start {
+            let before = view.index(before: end)
+            if view[before] == 0x20 { end = before } else { break }
+        }
+        return self[start..<end]
+    }
+}
+
+extension String {
+    /// See `Substring.trimmingSpaces()`.
+    func trimmingSpaces() -> Substring { Substring(self).trimmingSpaces() }
 }

@@ -86,7 +86,9 @@ public enum TranscriptParser {
             segments = body.isEmpty ? [] : [SegmentDraft(kind: .text, text: body)]
             builder.warn("no_structure", "No script markers were found; the text is kept as one text segment.")
         } else if title.isEmpty {
-            let source = segments.first(where: { !$0.text.isEmpty })?.text ?? ""
+            // Prefer narration or shots over someone's words for a guessed title.
+            let source = (segments.first { !$0.text.isEmpty && $0.kind != .soundBite && $0.kind != .standUp }
+                ?? segments.first { !$0.text.isEmpty })?.text ?? ""
             title = TitleFinder.guessTitle(from: source)
             builder.warn("title_guessed", "No title or headline was found; the title was taken from the first text.")
         }
@@ -150,7 +152,7 @@ enum TitleFinder {
         return Found(title: nil, titleLine: nil, isNewsroom: isNewsroom)
     }
 
-    /// "India Plane Crash 8- REPLAY Plane overshoots runway" → "India Plane Crash 8":
+    /// "Chile Quake Relief- NEW Aid reaches coastal towns" → "Chile Quake Relief":
     /// agency slugs append a version word in capitals after a dash, then a summary.
     static func cleanStorySlug(_ s: String) -> String {
         var t = Substring(s.collapsingSpaces())
@@ -176,7 +178,7 @@ enum TitleFinder {
     }
 
     /// Rundown scripts name each story by a slug line directly above its metadata block
-    /// ("Wiley" above "ANCHOR=", "NEWSCAST=", "WRITER="). The first such block wins.
+    /// ("Bridge" above "ANCHOR=", "NEWSCAST=", "WRITER="). The first such block wins.
     static func newsroomSlug(_ lines: [String]) -> String? {
         var i = 1
         while i < min(lines.count, scanLimit) {
@@ -209,15 +211,16 @@ enum TitleFinder {
         if t.hasPrefix("((") || t.hasPrefix("[[") || t.hasPrefix("(") || t.hasPrefix("\"") || t.hasPrefix("“") { return false }
         if MetadataParsing.dateline(t) != nil || t.contains("=") { return false }
         if t.hasPrefixIgnoringCase("storyline") { return false }
+        if TranscriptReader.interviewLabelCandidate(t) != nil { return false }
         return true
     }
 
-    /// "China: Shanghai spearheads ..." → "China": a headline that opens with a place name.
+    /// "Norway: Fjord town tests ..." → "Norway": a headline that opens with a place name.
     static func locationPrefix(of title: String) -> String? {
         guard let colon = title.firstIndex(of: ":") else { return nil }
         let prefix = title[..<colon].trimmingSpaces()
         let w = prefix.words
-        guard (1...3).contains(w.count), prefix.count <= 40 else { return nil }
+        guard (1...3).contains(w.count), prefix.count >= 2, prefix.count <= 40 else { return nil }
         guard w.allSatisfy({ word in word.first.map { $0.isUppercase } ?? false }),
               !prefix.contains(where: \.isNumber) else { return nil }
         // Roles and organisations are not places ("Vice FM", "WHO chief").

@@ -32,6 +32,7 @@ struct TranscriptReader {
     private(set) var sawStructure = false
     private(set) var clutterLines = 0
     private var labelCache: [String: SpeakerLabel?] = [:]
+    private var valueDepth = 0
 
     init(lines: [String], title: String, interviewLabels: Set<String>, isNewsroom: Bool) {
         self.lines = lines
@@ -67,6 +68,11 @@ struct TranscriptReader {
     private mutating func process(_ line: Substring) {
         let t = line.trimmingSpaces()
         if t.isEmpty { flushParagraph(); return }
+        // Lines opening with a quotation mark are words: skip every marker test.
+        if let b = t.utf8.first, b == 0x22 || (b == 0xE2 && t.first.map { Character.openingQuotes.contains($0) } == true) {
+            prose(t)
+            return
+        }
         if Clutter.isChrome(t) { clutterLines += 1; return }
         if Clutter.startsTeaserBlock(t) { skipTeaser(); return }
         if section == .after {
@@ -148,7 +154,9 @@ struct TranscriptReader {
 
     /// True when `line` opens something new, so a quote or a paragraph must stop before it.
     private func isStructural(_ t: Substring) -> Bool {
-        if t.isEmpty { return false }
+        guard let first = t.utf8.first else { return false }
+        // A line opening with a quotation mark (straight or curly) is words, never a marker.
+        if first == 0x22 || (first == 0xE2 && t.first.map { Character.openingQuotes.contains($0) } == true) { return false }
         if Clutter.isChrome(t) || Clutter.startsTeaserBlock(t) { return true }
         if Markers.bracket(atStartOf: t) != nil { return true }
         if Markers.speechKeyword(atStartOf: t) != nil { return true }
@@ -166,7 +174,7 @@ struct TranscriptReader {
     private mutating func prose(_ text: Substring) {
         var t = text.trimmingSpaces()
         if t.isEmpty { return }
-        // Production notes ("++QUALITY AS INCOMING++") are not story text.
+        // Production notes ("++AUDIO AS RECEIVED++") are not story text.
         if t.containsBytePair(0x2B, 0x2B) { t = Substring(Self.removingNotes(t)) ; if t.isEmpty { return } }
         if t.byteCount <= titleByteLimit, titleKeys.contains(Self.comparable(t)) { return }
         // Short headings above the story on a web page (site name, channel, slug).
@@ -180,7 +188,7 @@ struct TranscriptReader {
             if MetadataParsing.looksLikeRestriction(t) { meta.noteInlineRestriction(t); return }
             if t.byteCount <= 80, t.isAllCapsText, t.words.count <= 6 { return }
         }
-        if isNewsroom, t.byteCount <= 40, !t.contains(" ") { return }  // rundown slugs ("WX-Head")
+        if isNewsroom, t.byteCount <= 40, !t.contains(" ") { return }  // rundown slugs ("Weather-Tease")
         if pendingSoundBite {
             flushParagraph()
             builder.addSegment(.soundBite, text: t.collapsingSpaces())
@@ -224,6 +232,17 @@ struct TranscriptReader {
 
     // MARK: - Sections and headers
 
+    /// A section key's value is read like a line ("SHOTLIST: CAN THO, ..."). A value that is
+    /// itself a run of section keys ("STORYLINE: STORYLINE: ...") is read as prose beyond a
+    /// small depth, so no input can recurse without bound.
+    private mutating func processValue(_ value: Substring) {
+        guard !value.isEmpty else { return }
+        if valueDepth >= 4 { prose(value); return }
+        valueDepth += 1
+        process(value)
+        valueDepth -= 1
+    }
+
     private mutating func enterStoryline() {
         flushParagraph()
         section = .storyline
@@ -237,10 +256,10 @@ struct TranscriptReader {
         switch key {
         case .shotlist:
             section = .shotlist
-            if !value.isEmpty { process(value) }
+            processValue(value)
         case .storyline, .script:
             enterStoryline()
-            if !value.isEmpty { process(value) }
+            processValue(value)
         case .ignored, .type, .firstRun, .category, .shootingTime, .summary, .slug, .story, .title, .headline:
             if let d = MetadataParsing.dateline(line) { meta.addDateline(d) }
             meta.noteHeader(key, value: value)
@@ -363,48 +382,108 @@ struct TranscriptReader {
         return parsed
     }
 
-    /// Hard-wrapped pages break lines anywhere, also inside a label ("[Sound_bite] Ingrid" /
-    /// "Halvorsen, Chief Engineer: \"...\""). When the label ran to the end of its line, the
-    /// next line continues it if that line reaches a colon followed by a quotation mark (or a
-    /// colon at its end) within the label budget; a marker alone at a line end takes its
-    /// label from the next line the same way.
+    /// Hard-wrapped pages break lines anywhere, also inside a label. When a label ran to the
+    /// end of its line, the next lines (at most three) continue it if they reach a colon
+    /// followed by the words (a quotation mark, a note, or the line end), or if the line after
+    /// them opens a quotation; a line ending like a sentence is words, not label. A marker
+    /// alone at a line end ("... SOUNDBITE" / "1 Name, title: ...") takes its whole header
+    /// from the next line.
     private mutating func continueWrappedLabel(_ header: SpeechHeader) -> SpeechHeader {
         guard !header.labelTerminated, header.rest.trimmingSpaces().isEmpty, index < contentEnd else { return header }
-        var pieces: [String] = header.label.map { [$0] } ?? []
-        var budget = 250 - (header.label?.count ?? 0)
-        var j = index
-        // At most three continuation lines: a label is short.
-        while j < contentEnd, j - index < 3, budget > 0 {
+        var base = header
+        var start = index
+        var reparsed = false
+        if header.label == nil {
+            let next = Substring(lines[index]).trimmingSpaces()
+            guard !next.isEmpty, !isStructural(next), let f = next.first, !Character.openingQuotes.contains(f) else { return header }
+            var again = SpeechHeader.parse(kind: header.kind, afterKeyword: next)
+            again.language = header.language ?? again.language
+            again.interpreted = header.interpreted || again.interpreted
+            guard let label = again.label, let parsed = parseLabel(label), parsed.isNamed else { return header }
+            if again.labelTerminated { index += 1; return again }
+            base = again
+            start = index + 1
+            reparsed = true
+        }
+        guard let first = base.label else { return header }
+        var pieces = [first]
+        var budget = 250 - first.count
+        func commit(_ reader: inout TranscriptReader, upTo next: Int, rest: Substring) -> SpeechHeader? {
+            let joined = pieces.joined(separator: " ")
+            guard let parsed = reader.parseLabel(joined), parsed.isNamed else { return nil }
+            reader.index = next
+            var merged = base
+            merged.label = joined
+            merged.rest = rest
+            merged.labelTerminated = true
+            return merged
+        }
+        var j = start
+        while j < contentEnd, j - start < 3, budget > 0 {
             let next = Substring(lines[j]).trimmingSpaces()
-            guard !next.isEmpty, !isStructural(next), let first = next.first, !Character.openingQuotes.contains(first) else {
-                return header
+            if next.isEmpty {
+                // "..., Editor-in-chief of The" / "Harbour Review" / blank: a label cannot end
+                // in "of The", so the line after it was the label's end.
+                if pieces.count > 1, Self.endsDangling(pieces[pieces.count - 2]) {
+                    return commit(&self, upTo: j, rest: next) ?? header
+                }
+                break
+            }
+            if isStructural(next) {
+                // In a shot list the label's last line is followed by the next shot:
+                // label-like continuation lines (no sentence inside) finished the label.
+                if pieces.count > 1, !pieces.dropFirst().contains(where: { $0.containsText(". ") }) {
+                    return commit(&self, upTo: j, rest: next[next.endIndex...]) ?? header
+                }
+                break
+            }
+            if let f = next.first, Character.openingQuotes.contains(f) {
+                // The words start here: the lines before them finished the label.
+                return commit(&self, upTo: j, rest: next[next.endIndex...]) ?? header
+            }
+            if next.first == "(", let close = next.firstIndex(of: ")"),
+               next[next.index(after: close)...].trimmingSpaces().isEmpty,
+               LanguageNote.read(next[next.index(after: next.startIndex)..<close]) != nil {
+                break  // "(Chinese/English interpretation)" alone: the words' note, read with the words
             }
             var k = next.startIndex
             var count = 0
             while k < next.endIndex, count < budget {
                 let ch = next[k]
-                if Character.openingQuotes.contains(ch) { return header }
+                if Character.openingQuotes.contains(ch) {
+                    pieces.append(String(next[..<k]).trimmingLabelPunctuation())
+                    return commit(&self, upTo: j + 1, rest: next[k...]) ?? header
+                }
                 if ch == ":" {
                     let after = next[next.index(after: k)...].trimmingSpaces()
-                    guard after.isEmpty || (after.first.map { Character.openingQuotes.contains($0) } ?? false) else { return header }
+                    let wordsFollow = after.isEmpty || after.hasPrefix("++") || after.first == "("
+                        || (after.first.map { Character.openingQuotes.contains($0) } ?? false)
+                    guard wordsFollow else { break }
                     pieces.append(String(next[..<k]))
-                    let joined = pieces.filter { !$0.isEmpty }.joined(separator: " ")
-                    guard let parsed = SpeakerLabelParser.parse(joined), parsed.isNamed else { return header }
-                    index = j + 1
-                    var merged = header
-                    merged.label = joined
-                    merged.rest = after
-                    merged.labelTerminated = true
-                    return merged
+                    return commit(&self, upTo: j + 1, rest: after) ?? header
                 }
                 k = next.index(after: k)
                 count += 1
             }
+            if let last = next.last, ".!?".contains(last) { break }
             pieces.append(String(next))
             budget -= count + 1
             j += 1
         }
+        if reparsed {
+            // "SOUNDBITE" / "1 (Russian): NAME, title": the label line itself is consumed.
+            index = start
+            return base
+        }
         return header
+    }
+
+    /// True when `text` ends in a word that cannot end a label ("of", "the", "and", a comma).
+    static func endsDangling(_ text: String) -> Bool {
+        let t = text.trimmingSpaces()
+        if t.hasSuffix(",") || t.hasSuffix("-") { return true }
+        guard let last = t.words.last else { return false }
+        return ["of", "the", "and", "for", "at", "in", "de", "on", "to", "&"].contains(last.lowercased())
     }
 
     private mutating func emitSoundBite(
@@ -460,7 +539,24 @@ struct TranscriptReader {
     private mutating func collectWords(after rest: Substring) -> CollectedWords {
         var result = CollectedWords()
         var cur = rest.trimmingSpaces()
-        stripLeadingNotes(&cur, into: &result)
+        if stripLeadingNotes(&cur, into: &result) {
+            // A "++NOTE" left open runs on to the line holding its closing "++".
+            var j = index
+            var closed = false
+            while j < contentEnd, j - index < 6 {
+                let next = Substring(lines[j]).trimmingSpaces()
+                if next.isEmpty { break }
+                if let r = next.firstRange(of: "++") {
+                    cur = next[r.upperBound...].trimmingSpaces()
+                    stripLeadingNotes(&cur, into: &result)
+                    closed = true
+                    break
+                }
+                j += 1
+            }
+            // The note's own lines are skipped whether or not it closed.
+            index = closed ? j + 1 : j
+        }
         if cur.isEmpty {
             // The words start on a later line (skip at most two blank lines).
             var j = index
@@ -491,7 +587,9 @@ struct TranscriptReader {
         return result
     }
 
-    private func stripLeadingNotes(_ cur: inout Substring, into result: inout CollectedWords) {
+    /// Removes leading "++notes++" and language notes; true when a "++" note is left open.
+    @discardableResult
+    private func stripLeadingNotes(_ cur: inout Substring, into result: inout CollectedWords) -> Bool {
         var guardCount = 0
         while guardCount < 8 {
             guardCount += 1
@@ -500,7 +598,7 @@ struct TranscriptReader {
                 let body = cur.dropFirst(2)
                 if let r = body.firstRange(of: "++") { cur = body[r.upperBound...]; continue }
                 cur = cur[cur.endIndex...]
-                return
+                return true
             }
             if cur.first == "(", let close = cur.firstIndex(of: ")"),
                let note = LanguageNote.read(cur[cur.index(after: cur.startIndex)..<close]) {
@@ -509,22 +607,21 @@ struct TranscriptReader {
                 cur = cur[cur.index(after: close)...]
                 continue
             }
-            return
+            if cur.first == ":" { cur = cur.dropFirst(); continue }
+            return false
         }
+        return false
     }
 
     private mutating func quoted(opener: Character, first: Substring, into result: inout CollectedWords) {
         let closerScalars = Set(opener.closingQuoteMarks.compactMap(\.unicodeScalars.first))
         var parts: [Substring] = []
         var body = first
-        var lineCount = 0
         while true {
-            lineCount += 1
-            if let close = body.unicodeScalars.firstIndex(where: { closerScalars.contains($0) }) {
+            if let close = Self.firstCloser(in: body, closers: closerScalars) {
                 parts.append(body[..<close])
                 let after = body[body.index(after: close)...].trimmingSpaces()
-                if after.isEmpty, let (nextOpener, nextBody) = continuationParagraph() {
-                    _ = nextOpener
+                if after.isEmpty, let (_, nextBody) = continuationParagraph() {
                     body = nextBody
                     continue
                 }
@@ -549,6 +646,23 @@ struct TranscriptReader {
             }
         }
         result.text = Self.joinQuote(parts)
+    }
+
+    /// The first closing mark in `body`, found on UTF-8 bytes: only bytes that can start one of
+    /// the closing marks ('"', or the lead byte of a curly or angle mark) are decoded.
+    static func firstCloser(in body: Substring, closers: Set<Unicode.Scalar>) -> Substring.Index? {
+        let view = body.utf8
+        var i = view.startIndex
+        while i < view.endIndex {
+            let b = view[i]
+            if b == 0x22 {
+                if closers.contains("\"") { return i }
+            } else if b == 0xE2 || b == 0xC2 {
+                if let scalar = body.unicodeScalars[i...].first, closers.contains(scalar) { return i }
+            }
+            i = view.index(after: i)
+        }
+        return nil
     }
 
     /// After a quotation closed (or a paragraph ended open), a following paragraph that starts
@@ -699,7 +813,7 @@ struct TranscriptReader {
             if eq.key == "SUPER" {
                 let text = Self.superText(eq.value)
                 if !text.contains("/"), !text.contains(","), text.words.count <= 3, text.hasLetters {
-                    // A super with no title is a place locator ("SUPER=03-Roanoke;").
+                    // A super with no title is a place locator ("SUPER=03-Millbrook;").
                     meta.noteLocator(text)
                 } else if let label = SpeakerLabelParser.parse(text) {
                     builder.refineSpeaker(matching: label)
@@ -719,7 +833,7 @@ struct TranscriptReader {
         return false
     }
 
-    /// "01-Alton Prillaman/Defense Attorney;" → "Alton Prillaman/Defense Attorney".
+    /// "01-Karen Osei/Millbrook Mayor;" → "Karen Osei/Millbrook Mayor".
     static func superText(_ value: Substring) -> String {
         var v = value.trimmingSpaces()
         if let dash = v.firstIndex(of: "-"), v[..<dash].allSatisfy(\.isNumber) { v = v[v.index(after: dash)...] }
@@ -741,7 +855,7 @@ struct TranscriptReader {
     }
 
     private func cueKind(_ t: Substring) -> SegmentKind? {
-        guard t.byteCount <= 24 else { return nil }
+        guard t.byteCount <= 24, let f = t.utf8.first, (f >= 0x41 && f <= 0x5A) || f == UInt8(ascii: "(") else { return nil }
         var core = t
         if core.hasPrefix("("), core.hasSuffix(")") { core = core.dropFirst().dropLast() }
         // "SOT 10:12:42": a cue followed by a timecode.
@@ -768,7 +882,7 @@ struct TranscriptReader {
 
     private static let separatorBytes: Set<UInt8> = Set("-=_*~/()#".utf8)
 
-    /// "Tuesday, Jul 01, 2014 - 01:39": a date with the clip's length after a dash.
+    /// "Friday, Aug 16, 2024 - 02:14": a date with the clip's length after a dash.
     private func dateAndDuration(_ t: Substring) -> Substring? {
         guard t.byteCount <= 60, let r = t.lastRange(of: " - ") else { return nil }
         let tail = t[r.upperBound...]
@@ -778,7 +892,7 @@ struct TranscriptReader {
         return MetadataParsing.date(head) != nil ? tail : nil
     }
 
-    /// "(14 Dec 2024)" or "Tuesday, 3 June 2025": a date alone on its line is page metadata.
+    /// "(3 May 2022)" or "Tuesday, 3 June 2025": a date alone on its line is page metadata.
     private func isDateOnly(_ t: Substring) -> Bool {
         guard t.byteCount <= 40, t.containsASCIIDigit else { return false }
         var core = t
@@ -789,7 +903,7 @@ struct TranscriptReader {
         return MetadataParsing.date(core) != nil
     }
 
-    /// A line that is only an agency's name ("ASSOCIATED PRESS") credits the pictures.
+    /// A line that is only an agency's name ("REUTERS") credits the pictures.
     static func agencyLine(_ t: Substring) -> String? {
         guard t.byteCount <= 24 else { return nil }
         return switch t.uppercased() {
@@ -812,9 +926,10 @@ struct TranscriptReader {
 
     /// A line starting with a name in capitals and a colon ("JOHN SMITH: (Through interpreter) ...").
     static func interviewLabelCandidate(_ t: Substring) -> (label: String, body: Substring)? {
-        guard let f = t.first, f.isUppercase, let colon = t.utf8.prefix(48).firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        guard let b = t.utf8.first, b >= 0x80 || (b >= 0x41 && b <= 0x5A), let f = t.first, f.isUppercase, let colon = t.utf8.prefix(48).firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let label = t[..<colon].trimmingSpaces()
-        guard label.count >= 2, label.isAllCapsText,
+        // "Q:" and "A:" are the interviewer's and the answer's lines of a transcript.
+        guard label.count >= 2 || label == "Q" || label == "A", label.isAllCapsText,
               label.allSatisfy({ $0.isLetter || $0 == " " || $0 == "." || $0 == "'" || $0 == "’" || $0 == "-" }) else { return nil }
         let w = label.words
         guard w.count >= 1, w.count <= 5 else { return nil }

@@ -137,15 +137,20 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         // A loop, not recursion: thousands of pipelined requests answered synchronously must
         // not grow the stack.
         repeat {
-            repeat {
-                processAgain = false
-                perform(machine.process(now: Clock.now()))
-            } while processAgain && !closed
-            // Parsing stopped at the output high-water mark with requests buffered: if this write
-            // drains enough, parse on now, as no socket event will come for bytes already read.
-            guard machine.stoppedForOutput else { break }
+            processAgain = false
+            perform(machine.process(now: Clock.now()))
+        } while processAgain && !closed
+        // Answers given in place can fill the output to the high-water mark, which stops the
+        // parsing. If the kernel then takes all of it, no write event will come and the client
+        // sent its requests already: writing made room, so parse on — on a later turn of the
+        // loop, so that the other connections it serves get theirs (parsing on in a loop here let
+        // one pipelining client that never reads hold its loop for ~4 MB of answers).
+        if !closed && machine.pendingOutput >= ConnectionStateMachine.outputHighWater {
             flush()
-        } while !closed && machine.pendingOutput < ConnectionStateMachine.outputHighWater
+            if machine.canProcessMore {
+                loop.execute { [self] in run() }
+            }
+        }
         settle()
     }
 

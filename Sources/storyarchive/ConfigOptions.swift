@@ -5,7 +5,7 @@ import ArgumentParser
 /// lets the environment, the file or the default in code decide (see `SettingsLoader`).
 struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: ArgumentHelp(
-        "JSON configuration file (default: config/storyarchive.json when present in the working directory, or $STORYARCHIVE_CONFIG).",
+        "JSON configuration file (default: $STORYARCHIVE_CONFIG, else config/storyarchive.json when present in the working directory).",
         valueName: "path"))
     var configFile: String?
 

@@ -21,7 +21,8 @@ struct ExportCommand: ParsableCommand {
         }
         let database: ArchiveDatabase
         do {
-            database = try ArchiveDatabase(path: path)
+            // Read-only: an export can run beside the service, on a backup, or on read-only media.
+            database = try ArchiveDatabase.openReadOnly(path: path)
         } catch {
             throw CommandFailure("cannot open the database at \(path): \(error)")
         }

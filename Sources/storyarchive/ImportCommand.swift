@@ -44,6 +44,8 @@ struct ImportCommand: ParsableCommand {
         let summary = try waitFor {
             await Importer(service: service, jobs: jobs, batchSize: batchSize).run(inputs, progress: ImportProgress(total: inputs.count, style: style))
         }
+        // Checkpoints the WAL into the database file, so a copy taken right after is complete.
+        try? database.close()
         print(summary.report, terminator: "")
         if !summary.failed.isEmpty { throw ExitCode(1) }
     }

@@ -34,7 +34,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body in bytes (http.max_body_bytes, default 10485760).")
     var maxBodyBytes: Int?
 
-    @Option(name: .customLong("max-connections"), help: "Most open connections (http.max_connections, default 4096).")
+    @Option(name: .customLong("max-connections"), help: "Most open connections; 0 derives it from the descriptor limit (http.max_connections, default 0).")
     var maxConnections: Int?
 
     func run() throws {
@@ -80,9 +80,9 @@ struct ServeCommand: ParsableCommand {
         )
         service.watchForOtherWriters()
         var serverConfiguration = settings.serverConfiguration
-        // The router never blocks: cache hits and cheap routes answer in place, everything else
-        // runs as a task and the database on the service's own pool. So it may answer on the I/O queue,
-        // which saves a thread hop per request and batches answers to pipelined requests.
+        // The router never blocks: cache hits and cheap routes answer in place, everything else runs
+        // as a task and the database on the service's own pool. So it may answer on the I/O queue,
+        // which saves a thread hop per request and writes answers to pipelined requests together.
         serverConfiguration.respondsOnIOQueue = true
         let server = HTTPServer(configuration: serverConfiguration, responder: router, logger: logger)
         metrics.observeConnections { server.openConnectionCount }
@@ -129,7 +129,8 @@ extension Settings {
                 maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes
             ),
             headerReadTimeout: headerReadTimeout, bodyReadTimeout: bodyReadTimeout,
-            idleTimeout: idleTimeout, writeTimeout: writeTimeout, maxConnections: maxConnections
+            idleTimeout: idleTimeout, writeTimeout: writeTimeout,
+            maxConnections: maxConnections == 0 ? ServerConfiguration.defaultMaxConnections() : maxConnections
         )
     }
 }

@@ -66,8 +66,8 @@ extension SettingSpec {
                       summary: "IP addresses of reverse proxies whose X-Forwarded-For / Forwarded headers are believed for the client address in logs."),
             int("http.max_body_bytes", flag: "max-body-bytes", \.maxBodyBytes, 1...(1 << 30),
                 summary: "Largest request body, as sent (413 beyond). Keep nginx's client_max_body_size the same."),
-            int("http.max_connections", flag: "max-connections", \.maxConnections, 1...1_000_000,
-                summary: "Open connections beyond which new ones are answered 503 and closed."),
+            int("http.max_connections", flag: "max-connections", \.maxConnections, 0...1_000_000,
+                summary: "Open connections beyond which new ones are answered 503 and closed. 0: automatic, the process's descriptor limit (`ulimit -n`) minus 64, at most 10000."),
             int("http.max_request_line_bytes", flag: nil, \.maxRequestLineBytes, 64...(1 << 20),
                 summary: "Longest request line (method, target, version) in bytes (414 beyond)."),
             int("http.max_header_bytes", flag: nil, \.maxHeaderBytes, 256...(1 << 22),
@@ -166,11 +166,6 @@ extension ConfigValueText.Value {
         case .strings(let list): list.joined(separator: ",")
         }
     }
-}
-
-extension Logger.Level {
-    /// `Logger.Level` is `CaseIterable` already; this names the order for the table.
-    static var names: [String] { allCases.map(\.rawValue) }
 }
 
 /// IP address literals, checked the way the socket layer will read them.

@@ -25,7 +25,8 @@ struct Settings: Sendable, Equatable {
     var trustedProxies: [String] = []
     /// One limit for the server's parser and the API's upload check, so that they cannot disagree.
     var maxBodyBytes = 10 << 20
-    var maxConnections = 4096
+    /// 0: the transport's own default, derived from the descriptor limit at start.
+    var maxConnections = 0
     var maxRequestLineBytes = 8 << 10
     var maxHeaderBytes = 16 << 10
     var maxHeaderCount = 100

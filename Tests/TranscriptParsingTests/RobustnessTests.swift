@@ -202,6 +202,10 @@ final class RobustnessTests: XCTestCase {
             String(repeating: "STORY: LENGTH: ", count: 20_000),
             String(repeating: "\"", count: 100_000),
             String(repeating: "A: b\n", count: 50_000),
+            // Section keys whose values are section keys: must not recurse per key.
+            String(repeating: "STORYLINE: ", count: 100_000),
+            String(repeating: "SHOTLIST: ", count: 100_000),
+            String(repeating: "[Voice_over] [Sound_bite] ", count: 20_000),
         ]
         for shape in shapes {
             check(Array(shape.utf8), "pathological shape \(shape.prefix(20))")

@@ -43,6 +43,24 @@ final class NginxProxyTests: XCTestCase {
         XCTAssertEqual(Self.header("Location", in: created), "/stories/1")
         XCTAssertEqual(Self.header("X-Request-ID", in: created), "nginx-post-1", "the client's request id reaches the service and comes back")
 
+        // Beyond client_max_body_size (= http.max_body_bytes): nginx answers 413 itself.
+        let large = directory.appendingPathComponent("large.txt")
+        try Data(repeating: UInt8(ascii: "a"), count: (10 << 20) + 1).write(to: large)
+        let tooLarge = try curl.run(asClient + [
+            "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer nginx-test-token",
+            "-H", "Content-Type: text/plain", "-H", "X-Request-ID: nginx-too-large", "--data-binary", "@\(large.path)", "\(base)/stories",
+        ])
+        XCTAssertEqual(tooLarge, "413")
+        // At exactly the limit, nginx passes it on. The service reads it whole and refuses it cheaply
+        // (not JSON: 400); an answer before the body is read would race nginx's upload (502).
+        let atLimit = directory.appendingPathComponent("at-limit.json")
+        try Data(repeating: UInt8(ascii: "a"), count: 10 << 20).write(to: atLimit)
+        let passed = try curl.run(asClient + [
+            "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer nginx-test-token",
+            "-H", "Content-Type: application/json", "-H", "X-Request-ID: nginx-at-limit", "--data-binary", "@\(atLimit.path)", "\(base)/stories",
+        ])
+        XCTAssertEqual(passed, "400", "nginx's client_max_body_size is not below the service's http.max_body_bytes")
+
         // GET: the story, with its ETag.
         let story = try curl.run(asClient + ["-sS", "-i", "\(base)/stories/1"])
         XCTAssertTrue(story.hasPrefix("HTTP/1.1 200"), story)
@@ -74,11 +92,13 @@ final class NginxProxyTests: XCTestCase {
         _ = try curl.run(asClient + ["-sS", "-o", "/dev/null", "-H", "X-Request-ID: direct-forged", "-H", "X-Forwarded-For: 198.51.100.7",
                                      "http://127.0.0.1:\(server.port)/healthz"])
 
-        let requests = try waitForRequestLines(in: server, ids: ["nginx-post-1", "nginx-forged", "direct-forged"])
+        let requests = try waitForRequestLines(in: server, ids: ["nginx-post-1", "nginx-forged", "direct-forged", "nginx-at-limit"])
+        XCTAssertEqual(requests["nginx-at-limit"]?["status"], "400", "the upload at the limit reached the service")
         XCTAssertEqual(requests["nginx-post-1"]?["client"], clientAddress, "the service logs the original client, not nginx")
         XCTAssertEqual(requests["nginx-post-1"]?["status"], "201")
         XCTAssertEqual(requests["nginx-forged"]?["client"], clientAddress, "nginx appends the real peer; a forged entry is ignored")
         XCTAssertEqual(requests["direct-forged"]?["client"], clientAddress, "X-Forwarded-For from an untrusted peer is ignored")
+        XCTAssertFalse(server.log.contains("nginx-too-large"), "the oversized upload never reached the service")
         XCTAssertFalse(server.log.contains("nginx-test-token"), "the write token is never logged")
         XCTAssertEqual(server.terminate(), 0)
     }

@@ -89,9 +89,9 @@ final class ServeLoggingTests: XCTestCase {
         XCTAssertTrue(fromFile.stderr.contains("allowed: one of text, json"), fromFile.stderr)
         XCTAssertTrue(fromFile.stderr.contains(config.path), fromFile.stderr)
 
-        let fromEnvironment = try StoryArchiveProcess.run(["serve"], environment: ["STORYARCHIVE_HTTP_MAX_CONNECTIONS": "0"])
+        let fromEnvironment = try StoryArchiveProcess.run(["serve"], environment: ["STORYARCHIVE_HTTP_MAX_CONNECTIONS": "-1"])
         XCTAssertNotEqual(fromEnvironment.status, 0)
-        XCTAssertTrue(fromEnvironment.stderr.contains("http.max_connections is '0' (from environment variable STORYARCHIVE_HTTP_MAX_CONNECTIONS)"),
+        XCTAssertTrue(fromEnvironment.stderr.contains("http.max_connections is '-1' (from environment variable STORYARCHIVE_HTTP_MAX_CONNECTIONS)"),
                       fromEnvironment.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("a.sqlite").path),
                        "nothing is opened before the configuration is valid")

@@ -189,6 +189,31 @@ final class SettingsLoaderTests: XCTestCase {
                       "config/README.md's table is out of date: regenerate it with `storyarchive config --table`")
     }
 
+    func testTheMainReadmeTableNamesEveryKeyWithItsVariableAndFlag() throws {
+        let readme = try String(contentsOf: Self.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for spec in SettingSpec.all {
+            let row = readme.split(separator: "\n").first { $0.hasPrefix("| `\(spec.key)` |") }
+            XCTAssertNotNil(row, "README.md's configuration table has no row for \(spec.key)")
+            XCTAssertEqual(row?.contains("`\(spec.environmentName)`"), true, "README.md: \(spec.key) without \(spec.environmentName)")
+            if let flag = spec.flag {
+                XCTAssertEqual(row?.contains("`--\(flag)`"), true, "README.md: \(spec.key) without --\(flag)")
+            }
+            XCTAssertEqual(row?.contains("`\(spec.text(Settings()).replacingOccurrences(of: "(none)", with: ""))"), true,
+                           "README.md: \(spec.key) without its default")
+        }
+    }
+
+    /// A misspelt variable in the image would be silently ignored (only a warning at start).
+    func testEveryVariableTheDockerfileAndContainerCheckSetIsKnown() throws {
+        let known = Set(SettingSpec.all.map(\.environmentName)).union(SettingsLoader.otherEnvironmentNames)
+        for file in ["Dockerfile", "scripts/container-check"] {
+            let text = try String(contentsOf: Self.repositoryRoot.appendingPathComponent(file), encoding: .utf8)
+            let names = Set(text.matches(of: /STORYARCHIVE_[A-Z_]+(?==)/).map { String($0.output) })
+            XCTAssertFalse(names.isEmpty, "\(file) sets no STORYARCHIVE_ variable")
+            XCTAssertEqual(names.subtracting(known), [], "\(file) sets variables that are not settings")
+        }
+    }
+
     /// Each key of the file is read: changing it in the file changes the setting it names.
     func testEveryKeyOfTheFileIsRead() throws {
         let defaults = Settings()
@@ -242,5 +267,32 @@ extension ConfigurationError {
     var isUnreadableFile: Bool {
         if case .unreadableFile = self { return true }
         return false
+    }
+}
+
+/// The settings reach the HTTP server as they were given.
+final class ServerConfigurationWiringTests: XCTestCase {
+    func testEveryHTTPSettingLandsInTheServerConfiguration() {
+        var settings = Settings()
+        (settings.host, settings.port, settings.maxConnections) = ("127.0.0.2", 9999, 123)
+        (settings.maxBodyBytes, settings.maxRequestLineBytes, settings.maxHeaderBytes, settings.maxHeaderCount) = (1000, 2000, 3000, 40)
+        (settings.headerReadTimeout, settings.bodyReadTimeout, settings.idleTimeout, settings.writeTimeout) = (1, 2, 3, 4)
+        let configuration = settings.serverConfiguration
+        XCTAssertEqual(configuration.host, "127.0.0.2")
+        XCTAssertEqual(configuration.port, 9999)
+        XCTAssertEqual(configuration.maxConnections, 123)
+        XCTAssertEqual(configuration.limits.maxBodyBytes, 1000)
+        XCTAssertEqual(configuration.limits.maxRequestLineBytes, 2000)
+        XCTAssertEqual(configuration.limits.maxHeaderBytes, 3000)
+        XCTAssertEqual(configuration.limits.maxHeaderCount, 40)
+        XCTAssertEqual(configuration.headerReadTimeout, 1)
+        XCTAssertEqual(configuration.bodyReadTimeout, 2)
+        XCTAssertEqual(configuration.idleTimeout, 3)
+        XCTAssertEqual(configuration.writeTimeout, 4)
+    }
+
+    func testZeroConnectionsMeansTheTransportsOwnCapNeverZero() {
+        XCTAssertEqual(Settings().maxConnections, 0)
+        XCTAssertGreaterThan(Settings().serverConfiguration.maxConnections, 0, "0 must not reach the server: it would refuse every connection")
     }
 }

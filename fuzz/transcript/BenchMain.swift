@@ -37,7 +37,35 @@ enum Bench {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
+    /// Pathological shapes, each about `megabytes` MB: a linear parser takes about the same
+    /// time per MB on all of them; a quadratic step would stand out by orders of magnitude.
+    static func shapes(megabytes: Int) throws {
+        let unit: [(String, String)] = [
+            ("one huge line of words", "word "),
+            ("unclosed quotes after labels", "SOUNDBITE (English) Ana Ruiz, nurse: \"unclosed "),
+            ("bracket markers only", "[Sound_bite] "),
+            ("double parentheses", "(("),
+            ("shot numbers", "1. 2. 3. "),
+            ("header keys", "STORY: LENGTH: "),
+            ("quotation marks", "\""),
+            ("interview labels", "AB: c\n"),
+            ("many short lines", "x\n"),
+            ("broken brackets", "a [Sound\nbite] "),
+        ]
+        for (name, piece) in unit {
+            let text = String(repeating: piece, count: megabytes * 1_000_000 / piece.utf8.count)
+            let cpuStart = cpuSeconds()
+            _ = try? TranscriptParser.parse(text)
+            let cpu = cpuSeconds() - cpuStart
+            print("\(name): \(Double(text.utf8.count) / 1_000_000) MB in \(cpu) s CPU")
+        }
+    }
+
     static func main() throws {
+        if CommandLine.arguments.dropFirst().first == "shapes" {
+            try shapes(megabytes: Int(CommandLine.arguments.dropFirst(2).first ?? "1") ?? 1)
+            return
+        }
         let megabytes = Int(CommandLine.arguments.dropFirst().first ?? "10") ?? 10
         let (text, bites) = synthetic(megabytes: megabytes)
         let bytes = Array(text.utf8)

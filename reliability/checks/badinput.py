@@ -42,7 +42,8 @@ def generated_http():
     yield ("gen-only-crlf-128k", b"\r\n" * (1 << 16), "400|close", True)
     yield ("gen-gzip-bomb", POST + b"Content-Type: text/plain\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb) + bomb,
            "413", False)
-    chunks = b"".join(b"400\r\n" + b"x" * 1024 + b"\r\n" for _ in range(11 * 1024)) + b"0\r\n\r\n"  # 11 MiB: past the 10 MiB default
+    # 11 MiB in 1 KiB chunks: over the 10 MiB body limit (http.max_body_bytes), refused while it streams.
+    chunks = b"".join(b"400\r\n" + b"x" * 1024 + b"\r\n" for _ in range(11 * 1024)) + b"0\r\n\r\n"
     yield ("gen-chunked-over-body-limit", POST + b"Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks,
            "413", False)
     yield ("gen-body-over-limit-11m", POST + b"Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % (11 << 20) + b"y" * (11 << 20),
@@ -107,11 +108,10 @@ def settings_enforced(ctx):
     parser and is judged by the API (415 here: an encoding it does not take), not refused 413."""
     d = ctx.tempdir("settings")
     env = {"STORYARCHIVE_HTTP_MAX_HEADER_COUNT": "8", "STORYARCHIVE_HTTP_MAX_BODY_BYTES": "4096"}
-    known = "K2: serve ignores the http.* limits and deadlines (fixed on ops e7bc8b2, not yet in main)"
     with lib.Server(ctx.binary, os.path.join(d, "low.sqlite"), env=env) as server:
         many = b"GET /healthz HTTP/1.1\r\n" + HOST + b"".join(b"X-H%d: v\r\n" % i for i in range(12)) + b"\r\n"
         status = lib.first_status(lib.raw_exchange(server.port, many)[0])
-        ctx.expect(status == 431, "http.max_header_count=8: 13 header lines → 431", status, known=known)
+        ctx.expect(status == 431, "http.max_header_count=8: 13 header lines → 431", status)
         body = b"z" * 8000
         big = POST + b"Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % len(body) + body
         status = lib.first_status(lib.raw_exchange(server.port, big)[0])
@@ -121,8 +121,7 @@ def settings_enforced(ctx):
         body = b"z" * (9 << 20)
         req = POST + b"Content-Type: text/plain\r\nContent-Encoding: br\r\nContent-Length: %d\r\n\r\n" % len(body) + body
         status = lib.first_status(lib.raw_exchange(server.port, req, timeout=30)[0])
-        ctx.expect(status == 415, "default limits: a 9 MiB upload reaches the API (415 for br), not a parser 413", status,
-                   known=known)
+        ctx.expect(status == 415, "default limits: a 9 MiB upload reaches the API (415 for br), not a parser 413", status)
         server.terminate()
 
 
