@@ -115,6 +115,10 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
                 total += n
                 perform(machine.received(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<n]), now: Clock.now()))
                 if closed { return }
+                // A short read took everything the socket had: the usual request fits in one, and
+                // asking again would only return EAGAIN. Interest is level-triggered, so bytes (or
+                // the end of input) arriving later are announced by the next wait.
+                if n < loop.scratch.count { break }
                 continue
             }
             if n == 0 {
