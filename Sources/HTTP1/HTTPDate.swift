@@ -28,7 +28,7 @@ public enum HTTPDate {
 }
 
 /// The current `Date` header value, formatted at most once per second however many
-/// responses are sent. Guarded by a lock because every I/O queue shares one cache.
+/// responses are sent. Guarded by a lock because every I/O thread shares one cache.
 public final class HTTPDateCache: @unchecked Sendable {
     private let lock = NSLock()
     private var second = Int.min

@@ -88,18 +88,18 @@ final class Route: Sendable {
 }
 
 /// The routes of an application, collected before the router is built so the router itself
-/// is immutable (and so trivially safe to share across I/O queues).
+/// is immutable (and so trivially safe to share across I/O threads).
 public struct RouteTable: Sendable {
     var routes: [Route] = []
 
     public init() {}
 
-    /// A handler that answers on the I/O queue: for cheap work only (no database, no big CPU).
+    /// A handler that answers in place (on the I/O loop when the server responds there): for cheap work only (no database, no big CPU).
     public mutating func add(_ method: HTTPMethod, _ pattern: String, policy: RoutePolicy = RoutePolicy(), sync handler: @escaping SyncHandler) {
         routes.append(Route(method: method, pattern: RoutePattern(pattern), policy: policy, handler: .sync(handler)))
     }
 
-    /// A handler that may wait (database, parsing): it runs as a task off the I/O queues.
+    /// A handler that may wait (database, parsing): it runs as a task off the I/O threads.
     public mutating func add(_ method: HTTPMethod, _ pattern: String, policy: RoutePolicy = RoutePolicy(), async handler: @escaping AsyncHandler) {
         routes.append(Route(method: method, pattern: RoutePattern(pattern), policy: policy, handler: .async(handler)))
     }

@@ -37,11 +37,12 @@ public struct ServerConfiguration: Sendable {
     public var serverName: String
     /// Pending listen backlog. Default 1024 (the kernel may cap it at somaxconn).
     public var backlog: Int
-    /// Whether `HTTPResponder.respond` is called directly on the connection's I/O queue. Default
-    /// false: it is called on a global concurrent queue, so that a handler doing blocking work
-    /// (SQLite, file I/O) never stalls the other connections sharing that I/O queue. Set true only
-    /// for responders that answer at once without blocking; answers to pipelined requests are
-    /// then written together. `precheck` always runs on the I/O queue and must be quick.
+    /// Whether `HTTPResponder.respond` is called directly on the connection's I/O loop thread
+    /// (the name predates the loops). Default false: it is called on a global concurrent queue,
+    /// so that a handler doing blocking work (SQLite, file I/O) never stalls the other
+    /// connections sharing that loop. Set true only for responders that answer at once without
+    /// blocking; answers to pipelined requests are then written together, and no thread hop or
+    /// wake-up of the loop is paid per request. `precheck` always runs on the loop and must be quick.
     public var respondsOnIOQueue: Bool
 
     public init(
