@@ -79,8 +79,8 @@ struct ServeCommand: ParsableCommand {
             metrics: RequestMetrics(factory: metrics.factory), cache: api.makeResponseCache(), logger: logger
         )
         service.watchForOtherWriters()
-        // Answers are made off the I/O queues (`respondsOnIOQueue` false). Made in place they save a
-        // thread hop, but a client pipelining requests it never reads then keeps its queue busy with up
+        // Answers are made off the I/O loops (`respondsOnIOQueue` false). Made in place they save a
+        // thread hop, but a client pipelining requests it never reads then keeps its loop busy with up
         // to a megabyte of answers per turn: in the reliability suite's slow-client attack, normal
         // clients' p99 was 1,280 ms that way against 72–246 ms this way (same session, debug build).
         let serverConfiguration = settings.serverConfiguration
