@@ -135,9 +135,13 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         // A loop, not recursion: thousands of pipelined requests answered synchronously must
         // not grow the stack.
         repeat {
-            processAgain = false
-            perform(machine.process(now: Clock.now()))
-        } while processAgain && !closed
+            repeat {
+                processAgain = false
+                perform(machine.process(now: Clock.now()))
+            } while processAgain && !closed
+            // Writing may make room for more answers to requests already buffered.
+            flush()
+        } while !closed && machine.canProcessMore
         settle()
     }
 

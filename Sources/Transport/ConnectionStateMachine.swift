@@ -76,6 +76,8 @@ struct ConnectionStateMachine {
     private var lingerBytes = 0
     /// Bytes handed out in `.send` and not yet reported written.
     private(set) var pendingOutput = 0
+    /// `process` stopped with requests still buffered because too much output was queued.
+    private var stoppedForOutput = false
 
     private var headStartedAt: UInt64
     private var bodyStartedAt: UInt64 = 0
@@ -129,8 +131,12 @@ struct ConnectionStateMachine {
     /// Turns buffered bytes into requests and answers until something has to be waited for.
     mutating func process(now: UInt64) -> [Action] {
         var actions: [Action] = []
+        stoppedForOutput = false
         parsing: while phase == .awaitingHead || phase == .readingBody {
-            if pendingOutput >= Self.outputHighWater { break }
+            if pendingOutput >= Self.outputHighWater {
+                stoppedForOutput = true
+                break
+            }
             let event: ParserEvent
             do {
                 event = try parser.next()
@@ -225,6 +231,13 @@ struct ConnectionStateMachine {
     mutating func abort() -> [Action] { close() }
 
     // MARK: - Queries
+
+    /// Whether `process` should run again: it stopped on queued output that has since been written.
+    /// Without this, answers written at once (a fast reader) would leave buffered pipelined requests
+    /// unparsed until their head deadline.
+    var canProcessMore: Bool {
+        stoppedForOutput && pendingOutput < Self.outputHighWater && (phase == .awaitingHead || phase == .readingBody)
+    }
 
     /// Whether the connection should be reading: not once input ended, not while the client is
     /// behind on reading our output, and not while a request is in flight with enough pipelined

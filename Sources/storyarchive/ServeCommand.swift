@@ -80,9 +80,9 @@ struct ServeCommand: ParsableCommand {
         )
         service.watchForOtherWriters()
         var serverConfiguration = settings.serverConfiguration
-        // The router never blocks: cache hits and cheap routes answer in place, everything else
-        // runs as a task and the database on the service's own pool. So it may answer on the I/O queue,
-        // which saves a thread hop per request and batches answers to pipelined requests.
+        // The router never blocks: cache hits and cheap routes answer in place, everything else runs
+        // as a task and the database on the service's own pool. So it may answer on the I/O queue,
+        // which saves a thread hop per request and writes answers to pipelined requests together.
         serverConfiguration.respondsOnIOQueue = true
         let server = HTTPServer(configuration: serverConfiguration, responder: router, logger: logger)
         metrics.observeConnections { server.openConnectionCount }

@@ -48,6 +48,25 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    /// Regression: answered in place, the answers to buffered pipelined requests passed the output
+    /// high-water mark; once a fast reader had taken them, nothing parsed the requests still buffered,
+    /// and the head deadline answered 408 although every head had arrived at the start.
+    func testPipelinedAnswersBeyondTheOutputHighWaterMarkAreAllSent() throws {
+        for inline in [true, false] {
+            try withServer(testConfiguration(respondsOnIOQueue: inline)) { _, port in
+                let client = try RawClient(port: port)
+                let count = 40  // 40 × 64 KiB = 2.5 MiB of answers
+                client.send(String(repeating: "GET /medium HTTP/1.1\r\nHost: t\r\n\r\n", count: count))
+                var statuses: [Int] = []
+                while statuses.count < count, let response = client.readResponse() {
+                    statuses.append(response.code)
+                    XCTAssertEqual(response.body.count, 64 << 10)
+                }
+                XCTAssertEqual(statuses, Array(repeating: 200, count: count), "respondsOnIOQueue: \(inline)")
+            }
+        }
+    }
+
     func testThousandsOfPipelinedRequestsAreAllAnsweredInOrder() throws {
         for inline in [true, false] {
             try withServer(testConfiguration(respondsOnIOQueue: inline)) { _, port in

@@ -47,6 +47,8 @@ struct TestResponder: HTTPResponder {
         case "/close":
             headers.add("Connection", "close")
             completion(HTTPResponse(status: .ok, headers: headers, body: Array("bye".utf8)))
+        case "/medium":
+            completion(HTTPResponse(status: .ok, headers: headers, body: [UInt8](repeating: 0x62, count: 64 << 10)))
         case "/big":
             completion(HTTPResponse(status: .ok, headers: headers, body: [UInt8](repeating: 0x61, count: 4 << 20)))
         case "/twice":
