@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 
 TOKEN = "reliability-token"
@@ -282,17 +281,6 @@ def first_status(data):
 
 def all_statuses(data):
     return [int(x) for x in re.findall(rb"(?:^|\r\n)HTTP/1\.[01] (\d{3}) ", data)]
-
-
-class Deadline:
-    def __init__(self, seconds):
-        self.end = time.monotonic() + seconds
-
-    def left(self):
-        return max(0.0, self.end - time.monotonic())
-
-    def __bool__(self):
-        return time.monotonic() < self.end
 
 
 def wait_until(predicate, timeout, interval=0.1):

@@ -114,8 +114,9 @@ def scan_sanitizer_reports(ctx):
                     text = fh.read().decode("utf-8", "replace")
                 for mark in SANITIZER_MARKS:
                     at = text.find(mark)
-                    if at >= 0 and (ctx.suite, f, mark) not in ctx.reported:
-                        ctx.reported.add((ctx.suite, f, mark))
+                    path = os.path.join(root, f)
+                    if at >= 0 and (path, mark) not in ctx.reported:
+                        ctx.reported.add((path, mark))
                         ctx.expect(False, "no sanitizer report in %s" % f, text[at:at + 1500])
 
 

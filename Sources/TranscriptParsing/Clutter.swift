@@ -20,6 +20,9 @@ enum Clutter {
         "follow us on", "share this", "click here", "privacy policy", "terms of use", "terms and conditions",
     ]
 
+    /// Byte lengths of the exact lines above: a line of another length needs no lowercasing.
+    static let exactLengths: Set<Int> = Set(exactLines.map(\.utf8.count))
+
     /// First bytes (lowercased ASCII) of the exact lines above.
     static let exactStarts: Set<UInt8> = Set(exactLines.compactMap { $0.utf8.first })
 
@@ -31,7 +34,8 @@ enum Clutter {
         guard line.byteCount <= 300, let first = line.utf8.first else { return false }
         // Most lines cannot be furniture: look closer only when the first byte could start one.
         let folded = first < 0x80 ? first | 0x20 : first
-        if line.byteCount <= 40, exactStarts.contains(folded), exactLines.contains(line.lowercased().collapsingSpaces()) {
+        if line.byteCount <= 40, exactStarts.contains(folded), exactLengths.contains(line.byteCount) || line.containsText("  "),
+           exactLines.contains(line.lowercased().collapsingSpaces()) {
             return true
         }
         if first < 0x80, !prefixStarts.contains(folded), !(line.byteCount <= 40 && line.utf8.last == 0xBB) { return false }

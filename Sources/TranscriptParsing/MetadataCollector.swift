@@ -83,9 +83,9 @@ struct MetadataCollector {
         if standaloneDuration == nil { standaloneDuration = MetadataParsing.duration(t) }
     }
 
-    mutating func noteInlineRestriction(_ t: Substring) {
-        _ = t  // group headers in shot lists carry per-source terms; only explicit fields are kept
-    }
+    /// Shot-group headers carry per-source terms ("ABC - No access ..."); they are deliberately
+    /// not collected as the story's restrictions, which come from explicit fields and brackets.
+    mutating func noteInlineRestriction(_ t: Substring) {}
 
     mutating func noteBracketRestriction(_ text: String) {
         let cleaned = text.trimmingLabelPunctuation()

@@ -14,9 +14,12 @@ public struct ParseResult: Sendable, Hashable {
 
 /// Something skipped or guessed while parsing: the result is usable but a human may want a look.
 public struct ParseWarning: Sendable, Hashable, CustomStringConvertible {
-    /// Stable token: `no_structure`, `quote_truncated`, `quote_unclosed`, `speaker_unnamed`,
-    /// `speaker_missing`, `sound_bite_empty`, `title_guessed`, `text_repaired`,
-    /// `control_characters_removed`, `clutter_skipped`, `label_guessed`.
+    /// Stable token: `no_structure` (no markers: the text is one segment), `quote_truncated`
+    /// (the input ended inside a quote), `quote_unclosed` (a quotation mark never closed before
+    /// the next marker), `speaker_unnamed` (no personal name in a label), `speaker_missing`
+    /// (a sound bite without a label), `sound_bite_empty`, `title_guessed`, `text_repaired`
+    /// (invalid UTF-8 replaced), `control_characters_removed`, `clutter_skipped` (page furniture).
+    /// At most 20 warnings of one code are listed, then one summary with the count.
     public var code: String
     public var message: String
 

@@ -68,6 +68,11 @@ struct TranscriptReader {
     private mutating func process(_ line: Substring) {
         let t = line.trimmingSpaces()
         if t.isEmpty { flushParagraph(); return }
+        // Lines opening with a quotation mark are words: skip every marker test.
+        if let b = t.utf8.first, b == 0x22 || (b == 0xE2 && t.first.map { Character.openingQuotes.contains($0) } == true) {
+            prose(t)
+            return
+        }
         if Clutter.isChrome(t) { clutterLines += 1; return }
         if Clutter.startsTeaserBlock(t) { skipTeaser(); return }
         if section == .after {
@@ -149,7 +154,9 @@ struct TranscriptReader {
 
     /// True when `line` opens something new, so a quote or a paragraph must stop before it.
     private func isStructural(_ t: Substring) -> Bool {
-        if t.isEmpty { return false }
+        guard let first = t.utf8.first else { return false }
+        // A line opening with a quotation mark (straight or curly) is words, never a marker.
+        if first == 0x22 || (first == 0xE2 && t.first.map { Character.openingQuotes.contains($0) } == true) { return false }
         if Clutter.isChrome(t) || Clutter.startsTeaserBlock(t) { return true }
         if Markers.bracket(atStartOf: t) != nil { return true }
         if Markers.speechKeyword(atStartOf: t) != nil { return true }
@@ -375,48 +382,108 @@ struct TranscriptReader {
         return parsed
     }
 
-    /// Hard-wrapped pages break lines anywhere, also inside a label ("[Sound_bite] Ingrid" /
-    /// "Halvorsen, Chief Engineer: \"...\""). When the label ran to the end of its line, the
-    /// next line continues it if that line reaches a colon followed by a quotation mark (or a
-    /// colon at its end) within the label budget; a marker alone at a line end takes its
-    /// label from the next line the same way.
+    /// Hard-wrapped pages break lines anywhere, also inside a label. When a label ran to the
+    /// end of its line, the next lines (at most three) continue it if they reach a colon
+    /// followed by the words (a quotation mark, a note, or the line end), or if the line after
+    /// them opens a quotation; a line ending like a sentence is words, not label. A marker
+    /// alone at a line end ("... SOUNDBITE" / "1 Name, title: ...") takes its whole header
+    /// from the next line.
     private mutating func continueWrappedLabel(_ header: SpeechHeader) -> SpeechHeader {
         guard !header.labelTerminated, header.rest.trimmingSpaces().isEmpty, index < contentEnd else { return header }
-        var pieces: [String] = header.label.map { [$0] } ?? []
-        var budget = 250 - (header.label?.count ?? 0)
-        var j = index
-        // At most three continuation lines: a label is short.
-        while j < contentEnd, j - index < 3, budget > 0 {
+        var base = header
+        var start = index
+        var reparsed = false
+        if header.label == nil {
+            let next = Substring(lines[index]).trimmingSpaces()
+            guard !next.isEmpty, !isStructural(next), let f = next.first, !Character.openingQuotes.contains(f) else { return header }
+            var again = SpeechHeader.parse(kind: header.kind, afterKeyword: next)
+            again.language = header.language ?? again.language
+            again.interpreted = header.interpreted || again.interpreted
+            guard let label = again.label, let parsed = parseLabel(label), parsed.isNamed else { return header }
+            if again.labelTerminated { index += 1; return again }
+            base = again
+            start = index + 1
+            reparsed = true
+        }
+        guard let first = base.label else { return header }
+        var pieces = [first]
+        var budget = 250 - first.count
+        func commit(_ reader: inout TranscriptReader, upTo next: Int, rest: Substring) -> SpeechHeader? {
+            let joined = pieces.joined(separator: " ")
+            guard let parsed = reader.parseLabel(joined), parsed.isNamed else { return nil }
+            reader.index = next
+            var merged = base
+            merged.label = joined
+            merged.rest = rest
+            merged.labelTerminated = true
+            return merged
+        }
+        var j = start
+        while j < contentEnd, j - start < 3, budget > 0 {
             let next = Substring(lines[j]).trimmingSpaces()
-            guard !next.isEmpty, !isStructural(next), let first = next.first, !Character.openingQuotes.contains(first) else {
-                return header
+            if next.isEmpty {
+                // "..., Editor-in-chief of The" / "Harbour Review" / blank: a label cannot end
+                // in "of The", so the line after it was the label's end.
+                if pieces.count > 1, Self.endsDangling(pieces[pieces.count - 2]) {
+                    return commit(&self, upTo: j, rest: next) ?? header
+                }
+                break
+            }
+            if isStructural(next) {
+                // In a shot list the label's last line is followed by the next shot:
+                // label-like continuation lines (no sentence inside) finished the label.
+                if pieces.count > 1, !pieces.dropFirst().contains(where: { $0.containsText(". ") }) {
+                    return commit(&self, upTo: j, rest: next[next.endIndex...]) ?? header
+                }
+                break
+            }
+            if let f = next.first, Character.openingQuotes.contains(f) {
+                // The words start here: the lines before them finished the label.
+                return commit(&self, upTo: j, rest: next[next.endIndex...]) ?? header
+            }
+            if next.first == "(", let close = next.firstIndex(of: ")"),
+               next[next.index(after: close)...].trimmingSpaces().isEmpty,
+               LanguageNote.read(next[next.index(after: next.startIndex)..<close]) != nil {
+                break  // "(Chinese/English interpretation)" alone: the words' note, read with the words
             }
             var k = next.startIndex
             var count = 0
             while k < next.endIndex, count < budget {
                 let ch = next[k]
-                if Character.openingQuotes.contains(ch) { return header }
+                if Character.openingQuotes.contains(ch) {
+                    pieces.append(String(next[..<k]).trimmingLabelPunctuation())
+                    return commit(&self, upTo: j + 1, rest: next[k...]) ?? header
+                }
                 if ch == ":" {
                     let after = next[next.index(after: k)...].trimmingSpaces()
-                    guard after.isEmpty || (after.first.map { Character.openingQuotes.contains($0) } ?? false) else { return header }
+                    let wordsFollow = after.isEmpty || after.hasPrefix("++") || after.first == "("
+                        || (after.first.map { Character.openingQuotes.contains($0) } ?? false)
+                    guard wordsFollow else { break }
                     pieces.append(String(next[..<k]))
-                    let joined = pieces.filter { !$0.isEmpty }.joined(separator: " ")
-                    guard let parsed = SpeakerLabelParser.parse(joined), parsed.isNamed else { return header }
-                    index = j + 1
-                    var merged = header
-                    merged.label = joined
-                    merged.rest = after
-                    merged.labelTerminated = true
-                    return merged
+                    return commit(&self, upTo: j + 1, rest: after) ?? header
                 }
                 k = next.index(after: k)
                 count += 1
             }
+            if let last = next.last, ".!?".contains(last) { break }
             pieces.append(String(next))
             budget -= count + 1
             j += 1
         }
+        if reparsed {
+            // "SOUNDBITE" / "1 (Russian): NAME, title": the label line itself is consumed.
+            index = start
+            return base
+        }
         return header
+    }
+
+    /// True when `text` ends in a word that cannot end a label ("of", "the", "and", a comma).
+    static func endsDangling(_ text: String) -> Bool {
+        let t = text.trimmingSpaces()
+        if t.hasSuffix(",") || t.hasSuffix("-") { return true }
+        guard let last = t.words.last else { return false }
+        return ["of", "the", "and", "for", "at", "in", "de", "on", "to", "&"].contains(last.lowercased())
     }
 
     private mutating func emitSoundBite(
@@ -472,7 +539,24 @@ struct TranscriptReader {
     private mutating func collectWords(after rest: Substring) -> CollectedWords {
         var result = CollectedWords()
         var cur = rest.trimmingSpaces()
-        stripLeadingNotes(&cur, into: &result)
+        if stripLeadingNotes(&cur, into: &result) {
+            // A "++NOTE" left open runs on to the line holding its closing "++".
+            var j = index
+            var closed = false
+            while j < contentEnd, j - index < 6 {
+                let next = Substring(lines[j]).trimmingSpaces()
+                if next.isEmpty { break }
+                if let r = next.firstRange(of: "++") {
+                    cur = next[r.upperBound...].trimmingSpaces()
+                    stripLeadingNotes(&cur, into: &result)
+                    closed = true
+                    break
+                }
+                j += 1
+            }
+            // The note's own lines are skipped whether or not it closed.
+            index = closed ? j + 1 : j
+        }
         if cur.isEmpty {
             // The words start on a later line (skip at most two blank lines).
             var j = index
@@ -503,7 +587,9 @@ struct TranscriptReader {
         return result
     }
 
-    private func stripLeadingNotes(_ cur: inout Substring, into result: inout CollectedWords) {
+    /// Removes leading "++notes++" and language notes; true when a "++" note is left open.
+    @discardableResult
+    private func stripLeadingNotes(_ cur: inout Substring, into result: inout CollectedWords) -> Bool {
         var guardCount = 0
         while guardCount < 8 {
             guardCount += 1
@@ -512,7 +598,7 @@ struct TranscriptReader {
                 let body = cur.dropFirst(2)
                 if let r = body.firstRange(of: "++") { cur = body[r.upperBound...]; continue }
                 cur = cur[cur.endIndex...]
-                return
+                return true
             }
             if cur.first == "(", let close = cur.firstIndex(of: ")"),
                let note = LanguageNote.read(cur[cur.index(after: cur.startIndex)..<close]) {
@@ -521,22 +607,21 @@ struct TranscriptReader {
                 cur = cur[cur.index(after: close)...]
                 continue
             }
-            return
+            if cur.first == ":" { cur = cur.dropFirst(); continue }
+            return false
         }
+        return false
     }
 
     private mutating func quoted(opener: Character, first: Substring, into result: inout CollectedWords) {
         let closerScalars = Set(opener.closingQuoteMarks.compactMap(\.unicodeScalars.first))
         var parts: [Substring] = []
         var body = first
-        var lineCount = 0
         while true {
-            lineCount += 1
             if let close = Self.firstCloser(in: body, closers: closerScalars) {
                 parts.append(body[..<close])
                 let after = body[body.index(after: close)...].trimmingSpaces()
-                if after.isEmpty, let (nextOpener, nextBody) = continuationParagraph() {
-                    _ = nextOpener
+                if after.isEmpty, let (_, nextBody) = continuationParagraph() {
                     body = nextBody
                     continue
                 }

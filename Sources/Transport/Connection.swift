@@ -135,13 +135,20 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         // A loop, not recursion: thousands of pipelined requests answered synchronously must
         // not grow the stack.
         repeat {
-            repeat {
-                processAgain = false
-                perform(machine.process(now: Clock.now()))
-            } while processAgain && !closed
-            // Writing may make room for more answers to requests already buffered.
+            processAgain = false
+            perform(machine.process(now: Clock.now()))
+        } while processAgain && !closed
+        // Answers given in place can fill the output to the high-water mark, which stops the
+        // parsing. If the kernel then takes all of it, no write event will come and the client
+        // sent its requests already: writing made room, so parse on — on a later turn of the
+        // queue, so that the other connections it serves get theirs (parsing on in a loop here let
+        // one pipelining client that never reads hold its queue for ~4 MB of answers).
+        if !closed && machine.pendingOutput >= ConnectionStateMachine.outputHighWater {
             flush()
-        } while !closed && machine.canProcessMore
+            if machine.canProcessMore {
+                loop.queue.async { [self] in run() }
+            }
+        }
         settle()
     }
 

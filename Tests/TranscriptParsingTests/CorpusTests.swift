@@ -102,6 +102,29 @@ final class CorpusTests: XCTestCase {
         }
     }
 
+    /// The real pages hard-wrapped at several widths keep the same speakers and quotes:
+    /// attribution must not depend on where a page was wrapped.
+    func testRealPagesReadTheSameWhenHardWrapped() throws {
+        for file in try corpusFiles() {
+            let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+            let original = try TranscriptParser.parse(text).story
+            for width in [60, 72, 100] {
+                var wrapped = ""
+                var column = 0
+                for ch in text {
+                    if ch == " ", column >= width { wrapped.append("\n"); column = 0; continue }
+                    if ch == "\n" { column = 0 }
+                    wrapped.append(ch)
+                    column += 1
+                }
+                let story = try TranscriptParser.parse(wrapped).story
+                XCTAssertEqual(story.quoteSpeakerNames, original.quoteSpeakerNames, "\(file.lastPathComponent) at \(width)")
+                XCTAssertEqual(story.quotes.map { $0.text.prefix(30) }, original.quotes.map { $0.text.prefix(30) },
+                               "\(file.lastPathComponent) at \(width)")
+            }
+        }
+    }
+
     /// With TRANSCRIPT_DUMP_DIR set, writes what the parser read from each page as JSON
     /// (the shape `score.py` reads), for scoring without the service binary.
     func testDumpCorpusJSONWhenAsked() throws {

@@ -27,7 +27,7 @@ enum Fixture {
     static let all = [
         "bracketed-page", "bracketed-variants", "xinhua-script", "ap-shotlist", "aptn-oneline", "reuters",
         "newsroom-script", "afp-shotsheet", "interview", "plain-prose", "truncated-quote", "xinhua-unquoted",
-        "ap-translator", "bracketed-title-first", "ruptly-sot", "interview-qa",
+        "ap-translator", "bracketed-title-first", "ruptly-sot", "interview-qa", "shotlist-mixed",
     ]
 
     enum FixtureError: Error { case missing(String) }

@@ -55,4 +55,19 @@ final class VariantTests: XCTestCase {
         XCTAssertNil(story.location)
         XCTAssertEqual(story.segments.filter { $0.kind == .text }.map(\.text), ["How long did the rescue take?", "About six hours."])
     }
+
+    func testSingleNameRoleBeforeNameVoxPopAndQuotedStandUp() throws {
+        let result = try Fixture.parse("shotlist-mixed")
+        let story = result.story
+        XCTAssertEqual(story.quoteSpeakerNames, ["Wang", "John Smith", "Local parent"])
+        XCTAssertEqual(story.speakers.map(\.title), ["villager", "Mayor", nil, "correspondent"])
+        // Curly paragraphs reopened with a quotation mark are one quote.
+        XCTAssertEqual(story.quotes[1].text, "We promised the school would open by spring. And it has.")
+        // A vox pop keeps its words but is flagged: "Local parent" is nobody's name.
+        XCTAssertTrue(result.warningCodes.contains("speaker_unnamed"))
+        // The correspondent's stand-up is a segment with a speaker, not a quote.
+        XCTAssertEqual(story.segments.last?.kind, .standUp)
+        XCTAssertEqual(story.segments.last?.text, "Classes start again on Monday.")
+        XCTAssertEqual(story.quotes.count, 3)
+    }
 }

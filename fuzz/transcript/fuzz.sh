@@ -9,10 +9,14 @@ set -eu
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${TMPDIR:-/tmp}/transcript-fuzz"
 mkdir -p "$out/corpus"
+# Compile a snapshot of the sources, so editing the tree during a long build cannot break it.
+rm -rf "$out/src" && mkdir -p "$out/src/model" "$out/src/parser"
+cp "$root"/Sources/ArchiveModel/*.swift "$out/src/model/"
+cp "$root"/Sources/TranscriptParsing/*.swift "$out/src/parser/"
 swiftc -O -parse-as-library -module-name ArchiveModel -emit-module -emit-module-path "$out/ArchiveModel.swiftmodule" \
-    -emit-library -static -o "$out/libArchiveModel.a" "$root"/Sources/ArchiveModel/*.swift
+    -emit-library -static -o "$out/libArchiveModel.a" "$out"/src/model/*.swift
 swiftc -O -g -parse-as-library -sanitize=fuzzer,address -module-name TranscriptFuzz -I "$out" -L "$out" -lArchiveModel \
-    -o "$out/fuzz-transcript" "$root"/Sources/TranscriptParsing/*.swift "$root/fuzz/transcript/FuzzTarget.swift"
+    -o "$out/fuzz-transcript" "$out"/src/parser/*.swift "$root/fuzz/transcript/FuzzTarget.swift"
 cp "$root"/Tests/TranscriptParsingTests/Fixtures/*.txt "$out/corpus/"
 if [ -d "$root/../shared/corpus" ]; then cp "$root"/../shared/corpus/*.txt "$out/corpus/"; fi
 cd "$out"

@@ -38,6 +38,7 @@ def run(ctx):
             ctx.expect(killed_status == -9, "round %d: the server died of SIGKILL" % (rnd + 1), killed_status)
             ctx.figure("round%d_acknowledged" % (rnd + 1), "%d (%d when the kill was sent), %d failed/unanswered" % (
                 len(ledger.acked), before, ledger.errors))
+            ctx.expect(before > 0, "round %d: writes were acknowledged before the kill (else the check proves nothing)" % (rnd + 1))
             ctx.expect(ledger.server_errors() == 0, "round %d: no response >= 500 before the kill" % (rnd + 1), ledger.statuses)
             for k, v in ledger.acked.items():
                 all_acked.ack(k, v)

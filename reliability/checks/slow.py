@@ -7,6 +7,7 @@ a bounded wait, and the server's descriptor count comes back down)."""
 import errno
 import http.client
 import os
+import re
 import socket
 import threading
 import time
@@ -78,7 +79,6 @@ def pipelined_client(port, n, pause, limit_s=60):
         pass
     finally:
         s.close()
-    import re
     return [int(x) for x in re.findall(rb"HTTP/1\.1 (\d{3}) ", data)]
 
 
