@@ -24,6 +24,7 @@ let package = Package(
     targets: [
         // Leaves: pure code, no I/O.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strictSettings),
         .target(name: "HTTP1", swiftSettings: strictSettings),
         .target(name: "TranscriptParsing", dependencies: ["ArchiveModel"], swiftSettings: strictSettings),
@@ -32,7 +33,7 @@ let package = Package(
         // I/O edges.
         .target(
             name: "Transport",
-            dependencies: ["HTTP1", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTP1", "CEpoll", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .target(

@@ -30,7 +30,12 @@ public struct ResponseSerializer: Sendable {
         let status = response.status
         let isHead = requestMethod == .head
         buffer.reserveCapacity(buffer.count + 256 + response.body.count)
-        append("HTTP/1.1 \(status.code) \(status.reason)\r\n", to: &buffer)
+        buffer.append(contentsOf: Self.statusLinePrefix)
+        append(String(status.code), to: &buffer)
+        buffer.append(0x20)
+        append(status.reason, to: &buffer)
+        buffer.append(0x0D)
+        buffer.append(0x0A)
 
         var explicitLength: String?
         var hasDate = false
@@ -87,6 +92,8 @@ public struct ResponseSerializer: Sendable {
         return buffer
     }
 
+    private static let statusLinePrefix: [UInt8] = Array("HTTP/1.1 ".utf8)
+
     private func append(_ s: String, to buffer: inout [UInt8]) {
         buffer.append(contentsOf: s.utf8)
     }
@@ -94,12 +101,25 @@ public struct ResponseSerializer: Sendable {
     /// Writes one field line. CR and LF are dropped from names and values so that a handler
     /// echoing user input can never split the response (RFC 9110 §5.5).
     private func appendField(_ name: String, _ value: String, to buffer: inout [UInt8]) {
-        for b in name.utf8 where b != 0x0D && b != 0x0A && b != 0x00 { buffer.append(b) }
+        appendSanitized(name, to: &buffer)
         buffer.append(0x3A)
         buffer.append(0x20)
-        for b in value.utf8 where b != 0x0D && b != 0x0A && b != 0x00 { buffer.append(b) }
+        appendSanitized(value, to: &buffer)
         buffer.append(0x0D)
         buffer.append(0x0A)
+    }
+
+    /// Appends `s` without CR, LF and NUL. The usual string has none of them and is copied in
+    /// one block; only a string that has one is filtered byte by byte.
+    private func appendSanitized(_ s: String, to buffer: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { bytes in
+            if bytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) {
+                for b in bytes where b != 0x0D && b != 0x0A && b != 0x00 { buffer.append(b) }
+            } else {
+                buffer.append(contentsOf: bytes)
+            }
+        }
     }
 }
 

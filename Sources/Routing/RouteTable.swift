@@ -71,11 +71,20 @@ struct RoutePattern: Sendable, Equatable {
     }
 }
 
-struct Route: Sendable {
+/// A class rather than a struct: the router walks the route list for every request, and
+/// handing out a reference costs one retain where copying the fields cost one per field.
+final class Route: Sendable {
     let method: HTTPMethod
     let pattern: RoutePattern
     let policy: RoutePolicy
     let handler: RouteHandler
+
+    init(method: HTTPMethod, pattern: RoutePattern, policy: RoutePolicy, handler: RouteHandler) {
+        self.method = method
+        self.pattern = pattern
+        self.policy = policy
+        self.handler = handler
+    }
 }
 
 /// The routes of an application, collected before the router is built so the router itself

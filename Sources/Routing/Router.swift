@@ -144,10 +144,23 @@ public final class Router: HTTPResponder {
 
     /// Finds the route for a head and checks its policy, without looking at any body.
     func admit(_ head: RequestHead) throws(HTTPError) -> Admission {
-        guard HTTPMethod.known.contains(head.method) else {
+        let method = head.method
+        // GET and HEAD first: comparing two small strings is cheaper than hashing into the set.
+        guard method == .get || method == .head || HTTPMethod.known.contains(method) else {
             throw HTTPError(.notImplemented, detail: "the method \(head.method) is not implemented by this server")
         }
         let segments = head.path.split(separator: "/", omittingEmptySubsequences: true)
+        if method != .options {
+            // The common case, and it is taken for every request twice (precheck, then respond):
+            // only routes of the right method are matched against the path, and the Allow list,
+            // which only OPTIONS and 405 need, is not built. The route found is the one the full
+            // scan below would pick: the first, in registration order, matching path and method.
+            for route in routes where route.method == method || (method == .head && route.method == .get) {
+                guard let parameters = route.pattern.match(segments) else { continue }
+                try check(route.policy, head: head)
+                return .route(route, parameters: parameters)
+            }
+        }
         var allowed: [HTTPMethod] = []
         var matched: (Route, [String: String])?
         for route in routes {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import CEpoll
 import Glibc
 import HTTP1
 import Logging
@@ -8,10 +9,11 @@ import Logging
 /// the machine, performs the actions it returns (write, call the responder, half-close, close)
 /// and reports back what the socket did.
 ///
-/// Lifetime of the descriptor: it is owned here and closed exactly once, in the cancel handler
-/// of the last live dispatch source, so no source can ever fire on a reused descriptor number.
-final class Connection: @unchecked Sendable {  // all mutable state is confined to `loop.queue`
-    /// Bytes read in one readable event before yielding the queue to other connections.
+/// Lifetime of the descriptor: it is owned here and closed exactly once, in `closeNow`, after
+/// it left the loop's epoll set and the loop's table, so no event can reach it afterwards; every
+/// system call on it is made only while `closed` is false.
+final class Connection: @unchecked Sendable {  // all mutable state is confined to the loop's thread
+    /// Bytes read in one readable event before yielding the loop to other connections.
     static let readBudget = 1 << 20
 
     let fd: Int32
@@ -29,10 +31,10 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
     private var outputOffset = 0
     private var outputPending: Int { output.count - outputOffset }
 
-    private var readSource: (any DispatchSourceRead)?
-    private var writeSource: (any DispatchSourceWrite)?
-    private var readSuspended = false
-    private var liveSources = 0
+    /// What the loop currently waits for on the socket (EPOLLIN, EPOLLOUT); 0 when nothing.
+    private var interest: UInt32 = 0
+    private var wantsRead = false
+    private var wantsWrite = false
 
     /// When the machine's next deadline falls (monotonic ns); read by the loop's sweep.
     private(set) var deadline: UInt64 = .max
@@ -50,16 +52,12 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
             responder: server.responder, info: info, now: Clock.now())
     }
 
-    // MARK: - Sources
+    // MARK: - Readiness
 
-    /// On the loop's queue: registers the read source and arms the first deadline.
+    /// On the loop's thread: registers for reading and arms the first deadline.
     func start() {
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
-        source.setEventHandler { [unowned self] in self.readable() }
-        source.setCancelHandler { [unowned self] in self.sourceCancelled() }
-        liveSources += 1
-        readSource = source
-        source.resume()
+        wantsRead = true
+        updateInterest()
         if server.isShuttingDown {
             // Admitted just before shutdown began, after the loop's shutdown pass: drain now.
             perform(machine.beginShutdown(now: Clock.now()))
@@ -71,26 +69,30 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         settle()
     }
 
-    private func sourceCancelled() {
-        liveSources -= 1
-        guard liveSources == 0 else { return }
-        Glibc.close(fd)
-        readSource = nil
-        writeSource = nil
-        loop.remove(self)
-        server.connectionDidClose(self)
+    /// Tells the loop what to wait for, when that changed.
+    private func updateInterest() {
+        guard !closed else { return }
+        var wanted: UInt32 = 0
+        if wantsRead { wanted |= EPOLLIN.rawValue }
+        if wantsWrite { wanted |= EPOLLOUT.rawValue }
+        loop.setInterest(self, from: interest, to: wanted)
+        interest = wanted
     }
 
     private func setReading(_ wanted: Bool) {
-        // Never suspend a cancelled source: its cancel handler would not run and the
-        // descriptor would leak.
-        guard !closed, let source = readSource else { return }
-        if wanted && readSuspended {
-            readSuspended = false
-            source.resume()
-        } else if !wanted && !readSuspended {
-            readSuspended = true
-            source.suspend()
+        guard !closed, wanted != wantsRead else { return }
+        wantsRead = wanted
+        updateInterest()
+    }
+
+    /// On the loop's thread: the socket is ready for what `events` says.
+    func handle(events: UInt32) {
+        let failed = events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0
+        if wantsWrite && (events & EPOLLOUT.rawValue != 0 || failed) {
+            writable()
+        }
+        if !closed && wantsRead && (events & EPOLLIN.rawValue != 0 || failed) {
+            readable()
         }
     }
 
@@ -113,6 +115,10 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
                 total += n
                 perform(machine.received(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<n]), now: Clock.now()))
                 if closed { return }
+                // A short read took everything the socket had: the usual request fits in one, and
+                // asking again would only return EAGAIN. Interest is level-triggered, so bytes (or
+                // the end of input) arriving later are announced by the next wait.
+                if n < loop.scratch.count { break }
                 continue
             }
             if n == 0 {
@@ -141,12 +147,12 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         // Answers given in place can fill the output to the high-water mark, which stops the
         // parsing. If the kernel then takes all of it, no write event will come and the client
         // sent its requests already: writing made room, so parse on — on a later turn of the
-        // queue, so that the other connections it serves get theirs (parsing on in a loop here let
-        // one pipelining client that never reads hold its queue for ~4 MB of answers).
+        // loop, so that the other connections it serves get theirs (parsing on in a loop here let
+        // one pipelining client that never reads hold its loop for ~4 MB of answers).
         if !closed && machine.pendingOutput >= ConnectionStateMachine.outputHighWater {
             flush()
             if machine.canProcessMore {
-                loop.queue.async { [self] in run() }
+                loop.execute { [self] in run() }
             }
         }
         settle()
@@ -164,7 +170,7 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
             case .respond(let request):
                 dispatch(request)
             case .halfClose:
-                Glibc.shutdown(fd, Int32(SHUT_WR))
+                if !closed { Glibc.shutdown(fd, Int32(SHUT_WR)) }
             case .close:
                 closeNow()
             }
@@ -179,10 +185,10 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
                 let slot = ResponseSlot()
                 responder.respond(to: request, connection: info) { [self] response in
                     if slot.offer(response) { return }
-                    loop.queue.async { self.responseReady(response) }
+                    loop.execute { self.responseReady(response) }
                 }
                 if let response = slot.leaveCall() {
-                    loop.queue.async { self.responseReady(response) }
+                    loop.execute { self.responseReady(response) }
                 }
             }
             return
@@ -190,7 +196,7 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         let slot = ResponseSlot()
         responder.respond(to: request, connection: info) { [self] response in
             if slot.offer(response) { return }
-            loop.queue.async { self.responseReady(response) }
+            loop.execute { self.responseReady(response) }
         }
         if let response = slot.leaveCall() {
             // Answered synchronously: queue it now so pipelined answers leave in one write.
@@ -199,7 +205,7 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         }
     }
 
-    /// On the loop's queue: the responder answered asynchronously.
+    /// On the loop's thread: the responder answered asynchronously.
     private func responseReady(_ response: HTTPResponse) {
         guard !closed else { return }
         perform(machine.responseReady(response, now: Clock.now()))
@@ -241,7 +247,7 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
             let error = errno
             if n < 0 && error == EINTR { continue }
             if n < 0 && (error == EAGAIN || error == EWOULDBLOCK) {
-                armWriteSource()
+                armWriting()
                 return
             }
             logger.debug("send failed", metadata: ["connection": "\(info.connectionID)", "errno": "\(error)"])
@@ -250,24 +256,20 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
         }
         if output.capacity > 64 * 1024 { output = [] } else { output.removeAll(keepingCapacity: true) }
         outputOffset = 0
-        disarmWriteSource()
+        disarmWriting()
     }
 
-    /// A write source exists only while output is queued, so idle connections cost one source.
-    private func armWriteSource() {
-        guard writeSource == nil, !closed else { return }
-        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: loop.queue)
-        source.setEventHandler { [unowned self] in self.writable() }
-        source.setCancelHandler { [unowned self] in self.sourceCancelled() }
-        liveSources += 1
-        writeSource = source
-        source.resume()
+    /// Write readiness is asked for only while output is queued, so idle connections wait for reading only.
+    private func armWriting() {
+        guard !wantsWrite, !closed else { return }
+        wantsWrite = true
+        updateInterest()
     }
 
-    private func disarmWriteSource() {
-        guard let source = writeSource else { return }
-        writeSource = nil
-        source.cancel()
+    private func disarmWriting() {
+        guard wantsWrite else { return }
+        wantsWrite = false
+        updateInterest()
     }
 
     private func writable() {
@@ -279,25 +281,21 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
 
     // MARK: - Closing
 
-    /// Cancels every source (resuming a suspended one first, as Dispatch requires); the last
-    /// cancel handler closes the descriptor.
+    /// Leaves the loop's epoll set and table, then closes the descriptor: once, and before any
+    /// other descriptor can be given its number by this loop.
     private func closeNow() {
         guard !closed else { return }
+        loop.setInterest(self, from: interest, to: 0)
+        interest = 0
         closed = true
         deadline = .max
         output = []
         outputOffset = 0
-        if let source = writeSource {
-            writeSource = nil
-            source.cancel()
-        }
-        if let source = readSource {
-            if readSuspended {
-                readSuspended = false
-                source.resume()
-            }
-            source.cancel()
-        }
+        wantsRead = false
+        wantsWrite = false
+        Glibc.close(fd)
+        loop.remove(self)
+        server.connectionDidClose(self)
     }
 }
 

@@ -5,7 +5,7 @@ import HTTP1
 import Logging
 
 /// The HTTP/1.1 server: a non-blocking listener whose accepted connections are spread over a
-/// few serial I/O queues, each connection driven by dispatch read/write sources.
+/// few I/O loops (a thread waiting in epoll each), each connection driven by its loop.
 ///
 /// Thread-safety: configuration, responder and loops are immutable after `init`; the mutable
 /// lifecycle state (listener, counts, shutdown) is guarded by `lock`; the accept source is only
@@ -202,7 +202,7 @@ public final class HTTPServer: @unchecked Sendable {
         if refusing {
             logger.warning("connection refused: too many open connections", metadata: ["limit": "\(configuration.maxConnections)"])
         }
-        loop.queue.async {
+        loop.execute {
             loop.add(connection)
             connection.start()
         }
@@ -253,7 +253,7 @@ public final class HTTPServer: @unchecked Sendable {
             acceptSource = nil
         }
         for loop in loops {
-            loop.queue.async {
+            loop.execute {
                 for connection in loop.allConnections { connection.beginShutdown() }
             }
         }
@@ -264,7 +264,7 @@ public final class HTTPServer: @unchecked Sendable {
             guard pending else { return }
             logger.warning("shutdown deadline passed; closing remaining connections", metadata: ["open": "\(openConnectionCount)"])
             for loop in loops {
-                loop.queue.async {
+                loop.execute {
                     for connection in loop.allConnections { connection.close() }
                 }
             }

@@ -31,7 +31,7 @@ public struct ServerConfiguration: Sendable {
     /// the database, logs and refusals, capped at 10,000 — so the cap, not EMFILE, is what
     /// clients meet first. Raise `ulimit -n` before starting to allow more.
     public var maxConnections: Int
-    /// Serial I/O queues the connections are spread over. Default: the number of active cores.
+    /// I/O loops (one thread in epoll each) the connections are spread over. Default: the number of active cores.
     public var ioQueueCount: Int
     /// The `Server` header value; empty to send none. Default "StoryArchive".
     public var serverName: String
