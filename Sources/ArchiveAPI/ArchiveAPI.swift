@@ -72,7 +72,7 @@ public struct ArchiveAPI: Sendable {
         table.add(.get, "/stories/:id/quotes", policy: read, async: { [service] request in
             let id = try request.idParameter("id")
             let quotes = try await service.quotes(storyID: id)
-            return HTTPResponse.json(APIJSON.encode(StoryQuotesJSON(storyID: id, items: quotes.map { QuoteJSON($0) })))
+            return HTTPResponse.json(StoryQuotesJSON(storyID: id, items: quotes.map { QuoteJSON($0) }).bytes)
         })
         table.add(.get, "/stories/:id/segments", policy: read, async: { [self] request in try await storySegments(request) })
         table.add(.get, "/stories/:id/speakers", policy: read, async: { [self] request in try await storySpeakers(request) })
