@@ -24,6 +24,20 @@ public final class ResponseCache: Sendable {
         var entries: [String: Entry] = [:]
         var bytes = 0
 
+        /// Makes room by dropping about an eighth of the entries. A dictionary's order has nothing to
+        /// do with age or use, so this is eviction at random: far better for a working set larger
+        /// than the cache than starting over, which left it cold every time it filled.
+        mutating func evictSome(toFit bytesNeeded: Int, capacity: Int, byteBudget: Int) {
+            while !entries.isEmpty && (entries.count >= capacity || bytes + bytesNeeded > byteBudget) {
+                let victims = Array(entries.keys.prefix(max(1, entries.count / 8)))
+                for key in victims {
+                    if let removed = entries.removeValue(forKey: key) {
+                        bytes -= removed.body.count + (removed.gzipBody?.count ?? 0)
+                    }
+                }
+            }
+        }
+
         mutating func reset(to generation: UInt64) {
             entries.removeAll(keepingCapacity: true)
             bytes = 0
@@ -37,8 +51,8 @@ public final class ResponseCache: Sendable {
     private let generation: @Sendable () -> UInt64
 
     /// - Parameters:
-    ///   - capacity: entries kept at most; when full, the cache starts over (cheap, and bounded).
-    ///   - byteBudget: body bytes kept at most, likewise.
+    ///   - capacity: entries kept at most; when full, some are dropped at random.
+    ///   - byteBudget: body bytes (plain and gzip) kept at most, likewise.
     ///   - generation: the current data generation (see the type's documentation).
     public init(capacity: Int = 8192, byteBudget: Int = 64 << 20, generation: @escaping @Sendable () -> UInt64) {
         self.capacity = capacity
@@ -67,8 +81,8 @@ public final class ResponseCache: Sendable {
         guard now == observed else { return }
         state.withLock { state in
             if state.generation != now { state.reset(to: now) }
-            if state.entries.count >= capacity || state.bytes + entry.body.count > byteBudget { state.reset(to: now) }
-            guard entry.body.count <= byteBudget, state.entries[key] == nil else { return }
+            guard entry.body.count <= byteBudget / 8, state.entries[key] == nil else { return }
+            state.evictSome(toFit: entry.body.count, capacity: capacity, byteBudget: byteBudget)
             state.entries[key] = entry
             state.bytes += entry.body.count
         }

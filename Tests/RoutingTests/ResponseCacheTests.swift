@@ -105,3 +105,27 @@ final class ResponseCacheTests: XCTestCase {
         XCTAssertEqual(cache.count, 0)
     }
 }
+
+final class ResponseCacheEvictionTests: XCTestCase {
+    /// A full cache drops some entries to make room, not all of them.
+    func testAFullCacheKeepsMostOfWhatItHeld() throws {
+        var table = RouteTable()
+        table.add(.get, "/n/:id", policy: RoutePolicy(cacheable: true), sync: { request in
+            .text("value " + (request.parameters["id"] ?? ""))
+        })
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let cache = ResponseCache(capacity: 64) { 1 }
+        let router = Router(routes: table, authorizer: BearerTokenAuthorizer(tokens: []), cache: cache, logger: logger)
+        for id in 0..<200 {
+            let done = expectation(description: "\(id)")
+            router.respond(to: HTTPRequest(head: RequestHead(method: .get, target: "/n/\(id)")), connection: ConnectionInfo(remoteAddress: "::1")) { response in
+                XCTAssertEqual(String(decoding: response.body, as: UTF8.self), "value \(id)")
+                done.fulfill()
+            }
+            wait(for: [done], timeout: 5)
+            XCTAssertLessThanOrEqual(cache.count, 64)
+        }
+        XCTAssertGreaterThan(cache.count, 48, "eviction drops about an eighth, not everything")
+    }
+}
