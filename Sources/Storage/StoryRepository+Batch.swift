@@ -49,18 +49,16 @@ extension StoryRepository {
         return try database.write { db in
             for (index, entry) in prepared.enumerated() {
                 guard let (item, digest, compressed) = entry else { continue }
-                if let existing = try Int64.fetchOne(db, sql: "SELECT story_id FROM transcripts WHERE sha256 = ?", arguments: [digest]) {
+                if let existing = try Self.storyID(db, transcriptDigest: digest) {
                     outcomes[index] = .duplicate(id: existing)
                     continue
                 }
                 do {
                     try db.inSavepoint {
-                        let storyID = try Self.insertStory(db, item.draft, metadata: item.metadata, now: now)
-                        try db.execute(
-                            sql: "INSERT INTO transcripts (story_id, sha256, byte_count, compressed) VALUES (?, ?, ?, ?)",
-                            arguments: [storyID, digest, item.transcript.count, compressed]
+                        let storyID = try Self.insertNewStory(
+                            db, item.draft, metadata: item.metadata, transcriptByteCount: item.transcript.count,
+                            digest: digest, compressed: compressed, now: now
                         )
-                        try Self.insertContent(db, item.draft, storyID: storyID)
                         outcomes[index] = .created(id: storyID)
                         return .commit
                     }

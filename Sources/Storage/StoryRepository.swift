@@ -26,17 +26,15 @@ public final class StoryRepository: Sendable {
         let compressed = TranscriptCompression.compress(transcript)
         let now = Clock.nowMilliseconds()
         return try database.write { db in
-            if let existing = try Int64.fetchOne(db, sql: "SELECT story_id FROM transcripts WHERE sha256 = ?", arguments: [Data(digest)]),
+            if let existing = try Self.storyID(db, transcriptDigest: Data(digest)),
                let story = try Self.fetchStory(db, id: existing)
             {
                 return (story, false)
             }
-            let storyID = try Self.insertStory(db, draft, metadata: metadata, now: now)
-            try db.execute(
-                sql: "INSERT INTO transcripts (story_id, sha256, byte_count, compressed) VALUES (?, ?, ?, ?)",
-                arguments: [storyID, Data(digest), transcript.count, Data(compressed)]
+            let storyID = try Self.insertNewStory(
+                db, draft, metadata: metadata, transcriptByteCount: transcript.count,
+                digest: Data(digest), compressed: Data(compressed), now: now
             )
-            try Self.insertContent(db, draft, storyID: storyID)
             guard let story = try Self.fetchStory(db, id: storyID) else {
                 throw StorageError.corrupt("story \(storyID) vanished inside its own transaction")
             }
@@ -201,6 +199,27 @@ public final class StoryRepository: Sendable {
         } catch {
             throw StorageError.corrupt("restrictions column is not a JSON list of strings: \(text.prefix(80))")
         }
+    }
+
+    // MARK: - Writing
+
+    /// The story already stored for a transcript with this SHA-256, if any.
+    static func storyID(_ db: Database, transcriptDigest digest: Data) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT story_id FROM transcripts WHERE sha256 = ?", arguments: [digest])
+    }
+
+    /// Inserts a new story with its transcript and content; the caller's transaction makes it all or nothing.
+    static func insertNewStory(
+        _ db: Database, _ draft: StoryDraft, metadata: StoryMetadata, transcriptByteCount: Int,
+        digest: Data, compressed: Data, now: Int64
+    ) throws -> Int64 {
+        let storyID = try insertStory(db, draft, metadata: metadata, now: now)
+        try db.execute(
+            sql: "INSERT INTO transcripts (story_id, sha256, byte_count, compressed) VALUES (?, ?, ?, ?)",
+            arguments: [storyID, digest, transcriptByteCount, compressed]
+        )
+        try insertContent(db, draft, storyID: storyID)
+        return storyID
     }
 
     // MARK: - Reading
