@@ -5,7 +5,7 @@
 public enum Deflate {
     /// Compresses `bytes` (zlib format unless told otherwise).
     public static func compress(_ bytes: [UInt8], format: DeflateFormat = .zlib, level: Int32 = 6) -> [UInt8] {
-        DeflateStream(format: format, level: level).compress(bytes)
+        DeflateStream(format: format, level: level, inputSize: bytes.count).compress(bytes)
     }
 
     /// Decompresses `bytes`, refusing to produce more than `limit` bytes.

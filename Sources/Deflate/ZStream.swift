@@ -30,9 +30,22 @@ public enum DeflateError: Error, Sendable, Equatable, CustomStringConvertible {
 final class DeflateStream {
     private var stream = z_stream()
 
-    init(format: DeflateFormat, level: Int32) {
+    /// - Parameter inputSize: how many bytes will be compressed, when known: the window and hash
+    ///   table are then sized to the input instead of zlib's 32 KiB window and 8 memory level (about
+    ///   270 KB to allocate, clear and give back for every few-kilobyte transcript or response —
+    ///   a tenth of a bulk import's CPU). A window at least as long as the input finds every match
+    ///   the full one would, and the zlib header records its size, so any inflater reads the result.
+    init(format: DeflateFormat, level: Int32, inputSize: Int? = nil) {
+        var windowBits = format.windowBits
+        var memoryLevel: Int32 = 8
+        if let inputSize, inputSize < 1 << 15 {
+            // zlib accepts window sizes of 2^9...2^15 here (it turns 8 into 9 for zlib streams).
+            let bits = Int32(max(9, Int.bitWidth - max(inputSize - 1, 1).leadingZeroBitCount))
+            windowBits -= 15 - bits
+            memoryLevel = max(2, bits - 7)
+        }
         let status = deflateInit2_(
-            &stream, level, Z_DEFLATED, format.windowBits, 8, Z_DEFAULT_STRATEGY,
+            &stream, level, Z_DEFLATED, windowBits, memoryLevel, Z_DEFAULT_STRATEGY,
             zlibVersion(), Int32(MemoryLayout<z_stream>.size)
         )
         // Only Z_MEM_ERROR or a version mismatch can fail here; neither is recoverable.

@@ -24,29 +24,28 @@ public final class SpeakerRepository: Sendable {
             // The key gets the new row's own id ("vox pop #812"): the next rowid of an INTEGER PRIMARY
             // KEY table is max(id) + 1 (https://sqlite.org/autoinc.html), so the key is unique, and "#"
             // never survives normalisation, so it cannot collide with a real name or alias.
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO speakers (name, normalized_name, created_at)
                     SELECT ?, ? || ' #' || (coalesce(max(id), 0) + 1), ? FROM speakers
-                    """,
-                arguments: [display, key, Clock.nowMilliseconds()]
-            )
+                    """
+            ).execute(arguments: [display, key, Clock.nowMilliseconds()])
             return db.lastInsertedRowID
         }
+        // Cached statements: bulk import runs these for every speaker of every story, and compiling
+        // them each time (GRDB's authorizer, SQLite's parser) showed in its profile.
         if let id = try Int64.fetchOne(
-            db, sql: "SELECT id FROM speakers WHERE normalized_name = ?", arguments: [key]
+            db.cachedStatement(sql: "SELECT id FROM speakers WHERE normalized_name = ?"), arguments: [key]
         ) {
             return id
         }
         if let id = try Int64.fetchOne(
-            db, sql: "SELECT speaker_id FROM speaker_aliases WHERE normalized_alias = ?", arguments: [key]
+            db.cachedStatement(sql: "SELECT speaker_id FROM speaker_aliases WHERE normalized_alias = ?"), arguments: [key]
         ) {
             return id
         }
-        try db.execute(
-            sql: "INSERT INTO speakers (name, normalized_name, created_at) VALUES (?, ?, ?)",
-            arguments: [display, key, Clock.nowMilliseconds()]
-        )
+        try db.cachedStatement(sql: "INSERT INTO speakers (name, normalized_name, created_at) VALUES (?, ?, ?)")
+            .execute(arguments: [display, key, Clock.nowMilliseconds()])
         return db.lastInsertedRowID
     }
 }

@@ -47,29 +47,69 @@ extension StoryRepository {
         }
         let now = Clock.nowMilliseconds()
         return try database.write { db in
-            for (index, entry) in prepared.enumerated() {
-                guard let (item, digest, compressed) = entry else { continue }
-                if let existing = try Self.storyID(db, transcriptDigest: digest) {
-                    outcomes[index] = .duplicate(id: existing)
-                    continue
-                }
+            // First all stories under one savepoint. FTS5 writes its pending terms to disk at every
+            // savepoint, so a savepoint per story cost each story a flush of three full-text indexes
+            // (and later merges of the tiny segments). Only when a story fails is the batch undone
+            // and stored again with a savepoint per story, so that the failure takes no other with it.
+            var stored = outcomes
+            var someStoryFailed = false
+            try db.inSavepoint {
                 do {
-                    try db.inSavepoint {
-                        let storyID = try Self.insertNewStory(
-                            db, item.draft, metadata: item.metadata, transcriptByteCount: item.transcript.count,
-                            digest: digest, compressed: compressed, now: now
-                        )
-                        outcomes[index] = .created(id: storyID)
-                        return .commit
-                    }
+                    stored = try Self.insertEach(db, prepared, outcomes: outcomes, now: now, isolatingFailures: false)
+                    return .commit
                 } catch let error as DatabaseError where Self.failsTheWholeTransaction(error) {
                     throw error
                 } catch {
-                    outcomes[index] = .failed(StorageError.from(error))
+                    someStoryFailed = true
+                    return .rollback
                 }
             }
-            return outcomes
+            guard someStoryFailed else { return stored }
+            return try Self.insertEach(db, prepared, outcomes: outcomes, now: now, isolatingFailures: true)
         }
+    }
+
+    /// Stores the prepared stories that are not duplicates. With `isolatingFailures`, each story is
+    /// inside its own savepoint and a failure is recorded as its outcome; without, the first
+    /// failure is thrown.
+    private static func insertEach(
+        _ db: Database, _ prepared: [(item: StoryToInsert, digest: Data, compressed: Data)?],
+        outcomes: [BatchInsertOutcome], now: Int64, isolatingFailures: Bool
+    ) throws -> [BatchInsertOutcome] {
+        var outcomes = outcomes
+        for (index, entry) in prepared.enumerated() {
+            guard let (item, digest, compressed) = entry else { continue }
+            if let existing = try storyID(db, transcriptDigest: digest) {
+                outcomes[index] = .duplicate(id: existing)
+                continue
+            }
+            func insert() throws -> Int64 {
+                try insertNewStory(
+                    db, item.draft, metadata: item.metadata, transcriptByteCount: item.transcript.count,
+                    digest: digest, compressed: compressed, now: now, searchRows: false
+                )
+            }
+            guard isolatingFailures else {
+                outcomes[index] = .created(id: try insert())
+                continue
+            }
+            do {
+                try db.inSavepoint {
+                    outcomes[index] = .created(id: try insert())
+                    return .commit
+                }
+            } catch let error as DatabaseError where failsTheWholeTransaction(error) {
+                throw error
+            } catch {
+                outcomes[index] = .failed(StorageError.from(error))
+            }
+        }
+        let created = zip(prepared, outcomes).compactMap { entry, outcome -> (id: Int64, draft: StoryDraft)? in
+            guard case .created(let id) = outcome, let draft = entry?.item.draft else { return nil }
+            return (id, draft)
+        }
+        try insertSearchRows(db, stories: created)
+        return outcomes
     }
 
     /// Errors after which the transaction cannot go on (the disk, the file or a lock), as opposed to

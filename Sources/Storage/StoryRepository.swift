@@ -113,12 +113,13 @@ public final class StoryRepository: Sendable {
     // MARK: - Writing (inside a transaction)
 
     static func insertStory(_ db: Database, _ draft: StoryDraft, metadata: StoryMetadata, now: Int64) throws -> Int64 {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO stories (title, location, dateline_place, dateline_date, dateline_iso, duration_seconds,
                     restrictions, story_number, source, source_url, published_at, language, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 draft.title, draft.location, draft.dateline?.place, draft.dateline?.date, draft.dateline?.isoDate,
                 draft.durationSeconds, encodeList(draft.restrictions), draft.storyNumber, draft.source,
@@ -128,8 +129,9 @@ public final class StoryRepository: Sendable {
         return db.lastInsertedRowID
     }
 
-    /// Speakers, appearances, segments, quotes and the story's full-text row.
-    static func insertContent(_ db: Database, _ draft: StoryDraft, storyID: Int64) throws {
+    /// Speakers, appearances, segments, quotes and (unless the caller writes them later with
+    /// `insertSearchRows`) the full-text rows of the story and its quotes.
+    static func insertContent(_ db: Database, _ draft: StoryDraft, storyID: Int64, searchRows: Bool = true) throws {
         // Draft speaker index → speaker id. Two labels of one person in a story share one appearance.
         var speakerIDs: [Int64] = []
         var appeared: Set<Int64> = []
@@ -137,19 +139,21 @@ public final class StoryRepository: Sendable {
             let speakerID = try SpeakerRepository.findOrCreate(db, name: speaker.name, rawLabel: speaker.rawLabel)
             speakerIDs.append(speakerID)
             if appeared.insert(speakerID).inserted {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO appearances (story_id, speaker_id, position, title, organization, raw_label)
                         VALUES (?, ?, ?, ?, ?, ?)
-                        """,
+                        """
+                ).execute(
                     arguments: [storyID, speakerID, appeared.count, speaker.title, speaker.organization, speaker.rawLabel]
                 )
             } else {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE appearances SET title = coalesce(title, ?), organization = coalesce(organization, ?)
                         WHERE story_id = ? AND speaker_id = ?
-                        """,
+                        """
+                ).execute(
                     arguments: [speaker.title, speaker.organization, storyID, speakerID]
                 )
             }
@@ -174,10 +178,36 @@ public final class StoryRepository: Sendable {
                 quote.language, quote.interpreted, quote.truncated,
             ])
         }
-        try db.execute(
-            sql: "INSERT INTO stories_fts (rowid, title, narration) VALUES (?, ?, ?)",
-            arguments: [storyID, draft.title, narration(of: draft)]
-        )
+        if searchRows {
+            try insertSearchRows(db, stories: [(storyID, draft)])
+        }
+    }
+
+    /// The full-text rows of stored stories and their quotes, one statement per index whatever
+    /// the number of stories.
+    ///
+    /// Why one statement: FTS5 writes the terms it holds in memory to disk at every savepoint, and
+    /// every statement that may fail half-way opens one, so full-text rows written story by story
+    /// amid a batch's other inserts were flushed as a tiny index segment each, to be merged again
+    /// later: most of a bulk import's write time. Written last, all at once, they are flushed once.
+    /// (Migration 0003 dropped the per-quote trigger for the same reason.)
+    static func insertSearchRows(_ db: Database, stories: [(id: Int64, draft: StoryDraft)]) throws {
+        guard !stories.isEmpty else { return }
+        struct SearchRow: Encodable {
+            var id: Int64
+            var title: String?
+            var narration: String
+        }
+        let rows = stories.map { SearchRow(id: $0.id, title: $0.draft.title, narration: narration(of: $0.draft)) }
+        let json = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+        try db.cachedStatement(sql: """
+            INSERT INTO quotes_fts (rowid, text)
+            SELECT id, text FROM quotes WHERE story_id IN (SELECT json_extract(value, '$.id') FROM json_each(?))
+            """).execute(arguments: [json])
+        try db.cachedStatement(sql: """
+            INSERT INTO stories_fts (rowid, title, narration)
+            SELECT json_extract(value, '$.id'), json_extract(value, '$.title'), json_extract(value, '$.narration') FROM json_each(?)
+            """).execute(arguments: [json])
     }
 
     /// The words a story says in its own voice: what the story search matches besides the title.
@@ -205,20 +235,21 @@ public final class StoryRepository: Sendable {
 
     /// The story already stored for a transcript with this SHA-256, if any.
     static func storyID(_ db: Database, transcriptDigest digest: Data) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT story_id FROM transcripts WHERE sha256 = ?", arguments: [digest])
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT story_id FROM transcripts WHERE sha256 = ?"), arguments: [digest])
     }
 
     /// Inserts a new story with its transcript and content; the caller's transaction makes it all or nothing.
     static func insertNewStory(
         _ db: Database, _ draft: StoryDraft, metadata: StoryMetadata, transcriptByteCount: Int,
-        digest: Data, compressed: Data, now: Int64
+        digest: Data, compressed: Data, now: Int64, searchRows: Bool = true
     ) throws -> Int64 {
         let storyID = try insertStory(db, draft, metadata: metadata, now: now)
-        try db.execute(
-            sql: "INSERT INTO transcripts (story_id, sha256, byte_count, compressed) VALUES (?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT INTO transcripts (story_id, sha256, byte_count, compressed) VALUES (?, ?, ?, ?)"
+        ).execute(
             arguments: [storyID, digest, transcriptByteCount, compressed]
         )
-        try insertContent(db, draft, storyID: storyID)
+        try insertContent(db, draft, storyID: storyID, searchRows: searchRows)
         return storyID
     }
 

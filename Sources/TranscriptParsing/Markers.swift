@@ -37,7 +37,7 @@ enum Markers {
     ]
 
     static func letters(_ s: Substring) -> String {
-        String(s.lowercased().filter { $0.isLetter })
+        s.foldedKey(keepingDigits: false)
     }
 
     /// A bracket marker at the very start of `line`: its meaning and the text after it.

@@ -31,6 +31,29 @@ extension StringProtocol {
         return utf8.withContiguousStorageIfAvailable { collapse($0) } ?? collapse(utf8)
     }
 
+    /// Its letters (and digits, with `keepingDigits`) lower-cased, everything else dropped: the
+    /// key headings, titles and markers are compared by. ASCII text, nearly all of it, is folded
+    /// byte by byte; the Unicode path (`Character.isLetter`'s property look-ups) was the parser's
+    /// largest single cost in a bulk import's profile.
+    func foldedKey(keepingDigits: Bool) -> String {
+        func fold<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            for byte in bytes {
+                switch byte {
+                case 0x41...0x5A: out.append(byte | 0x20)
+                case 0x61...0x7A: out.append(byte)
+                case 0x30...0x39 where keepingDigits: out.append(byte)
+                case 0x80...: return nil
+                default: break
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        if let folded = utf8.withContiguousStorageIfAvailable({ fold($0) }) ?? fold(utf8) { return folded }
+        return String(lowercased().filter { $0.isLetter || (keepingDigits && $0.isNumber) })
+    }
+
     /// True when the UTF-8 bytes contain `a` followed by `b` (e.g. "++"): a cheap scan.
     func containsBytePair(_ a: UInt8, _ b: UInt8) -> Bool {
         func scan<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {

@@ -51,7 +51,7 @@ struct TranscriptReader {
     }
 
     static func comparable<S: StringProtocol>(_ s: S) -> String {
-        String(s.lowercased().filter { $0.isLetter || $0.isNumber })
+        s.foldedKey(keepingDigits: true)
     }
 
     mutating func read() {

@@ -3,12 +3,33 @@ import Foundation
 import XCTest
 
 final class DeflateTests: XCTestCase {
+    /// Streams are sized to their input: every size around the window boundaries must round-trip
+    /// in both formats, and compress as well as zlib's default full window does.
+    func testRoundTripAcrossWindowSizes() throws {
+        var generator = SystemRandomNumberGenerator()
+        let words = ["harbour ", "ferry ", "minister ", "said ", "the ", "on ", "Tuesday ", "\n"]
+        for size in [0, 1, 2, 255, 256, 511, 512, 513, 1000, 4095, 4096, 4097, 20_000, 32_767, 32_768, 32_769, 100_000] {
+            var text: [UInt8] = []
+            while text.count < size { text += Array(words.randomElement(using: &generator)!.utf8) }
+            let sample = Array(text.prefix(size))
+            let packed = Deflate.compress(sample)
+            XCTAssertEqual(try Deflate.decompress(packed, limit: max(size, 1)), sample, "zlib, \(size) bytes")
+            XCTAssertEqual(try Deflate.gunzip(Deflate.gzip(sample), limit: max(size, 1)), sample, "gzip, \(size) bytes")
+            // RFC 1950: the header's CINFO is log2(window) - 8, at most 7.
+            XCTAssertLessThanOrEqual(packed[0] >> 4, 7)
+            if size >= 4096 {
+                XCTAssertLessThan(packed.count, size / 3, "\(size) bytes of repetitive text should compress well")
+            }
+        }
+    }
+
     private let sample = Array(String(repeating: "The minister said the bridge would reopen. ", count: 200).utf8)
 
     func testZlibRoundTripShrinksRepetitiveText() throws {
         let packed = Deflate.compress(sample)
         XCTAssertLessThan(packed.count, sample.count / 10)
-        XCTAssertEqual(packed.first, 0x78, "zlib header (RFC 1950 CMF byte)")
+        XCTAssertEqual(packed[0] & 0x0F, 8, "zlib header (RFC 1950 CMF byte): deflate")
+        XCTAssertEqual(packed[0] >> 4, 6, "a 16 KiB window for 8,600 bytes (CINFO = log2(window) - 8)")
         XCTAssertEqual(try Deflate.decompress(packed, limit: sample.count), sample)
     }
 

@@ -44,4 +44,29 @@ final class StoryRepositoryBatchTests: XCTestCase {
         XCTAssertEqual(Set(try stories.quotes(storyID: second)!.map(\.speaker.id)), Set(try stories.quotes(storyID: fourth)!.map(\.speaker.id)),
                        "one speaker across the batch")
     }
+
+    /// A story that fails inside the write (here a trigger refuses it) undoes the batch's first
+    /// attempt; the batch is stored again story by story, and only the failing one is missing —
+    /// from the tables and from both full-text indexes, which are written at the batch's end.
+    func testAFailureInsideTheWriteKeepsTheOthersAndTheirSearchRows() throws {
+        let database = try ArchiveDatabase(path: directory.appendingPathComponent("b.sqlite").path)
+        try database.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse_story_3 BEFORE INSERT ON stories WHEN new.title = 'Story 3'
+                BEGIN SELECT RAISE(ABORT, 'refused for the test'); END
+                """)
+        }
+        let stories = StoryRepository(database: database)
+        let outcomes = try stories.insertBatch([item(2), item(3), item(4)])
+        guard case .created(let second) = outcomes[0], case .created(let fourth) = outcomes[2] else { return XCTFail("\(outcomes)") }
+        guard case .failed = outcomes[1] else { return XCTFail("\(outcomes[1])") }
+
+        let quotes = QuoteRepository(database: database)
+        XCTAssertEqual(try quotes.search("words").map(\.quote.storyID).sorted(), [second, fourth])
+        XCTAssertEqual(try quotes.search("words").count, 2, "one search row per stored quote")
+        XCTAssertEqual(try stories.list(StoryQuery(text: "story", limit: 50)).items.map(\.id).sorted(), [second, fourth])
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM stories_fts") }, 2)
+        // FTS5's own check that the index matches the quotes table (it raises an error otherwise).
+        try database.write { db in try db.execute(sql: "INSERT INTO quotes_fts (quotes_fts) VALUES ('integrity-check')") }
+    }
 }
