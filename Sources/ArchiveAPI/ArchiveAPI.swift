@@ -32,10 +32,12 @@ public struct ArchiveAPI: Sendable {
         self.metricsExposition = metricsExposition
     }
 
-    /// The response cache for the read routes, valid until the service's data changes.
-    public func makeResponseCache() -> ResponseCache {
+    /// The response cache for the read routes, valid until the service's data changes; nil when
+    /// `byteBudget` is 0 (no cache).
+    public func makeResponseCache(byteBudget: Int = ResponseCache.defaultByteBudget) -> ResponseCache? {
+        guard byteBudget > 0 else { return nil }
         let generation = service.generation
-        return ResponseCache { generation.current }
+        return ResponseCache(byteBudget: byteBudget) { generation.current }
     }
 
     /// Every route of the API.

@@ -27,7 +27,7 @@ public final class ArchiveService: Sendable {
     public let generation = DataGeneration()
 
     public init(
-        database: ArchiveDatabase, pool: BlockingWorkPool = BlockingWorkPool(label: "storyarchive.db", width: 4),
+        database: ArchiveDatabase, pool: BlockingWorkPool = BlockingWorkPool(label: "sa.db", width: 4),
         metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.database = database

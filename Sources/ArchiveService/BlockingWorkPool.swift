@@ -14,13 +14,19 @@ public final class BlockingWorkPool: Sendable {
     private let queue = WorkQueue()
     public let width: Int
 
+    /// - Parameter label: names the threads "label.N"; keep it short, as Linux leaves a thread
+    ///   whose name is longer than 15 bytes unnamed.
     public init(label: String, width: Int) {
         precondition(width > 0, "a work pool needs at least one thread")
         self.width = width
         for index in 0..<width {
             let queue = self.queue
-            let thread = Thread { queue.work() }
-            thread.name = "\(label).\(index)"
+            let name = "\(label).\(index)"
+            // Named from inside: on Linux a name given before `start` never reaches the kernel.
+            let thread = Thread {
+                Thread.current.name = name
+                queue.work()
+            }
             thread.qualityOfService = .userInitiated
             thread.start()
         }

@@ -17,6 +17,17 @@ public final class ResponseCache: Sendable {
         var entityTag: String
         /// Made on the first request that accepts gzip, then reused.
         var gzipBody: [UInt8]?
+
+        /// What keeping the entry under `key` costs in memory, roughly: its bytes, its header text,
+        /// and a fixed allowance for the dictionary slot, the arrays' and strings' own headers.
+        /// Counting only bodies let a budget of small responses grow far past its figure.
+        func cost(key: String) -> Int {
+            var bytes = Self.overhead + key.utf8.count + body.count + (gzipBody?.count ?? 0)
+            for field in headers { bytes += field.name.utf8.count + field.value.utf8.count + 32 }
+            return bytes
+        }
+
+        static let overhead = 160
     }
 
     private struct State {
@@ -32,7 +43,7 @@ public final class ResponseCache: Sendable {
                 let victims = Array(entries.keys.prefix(max(1, entries.count / 8)))
                 for key in victims {
                     if let removed = entries.removeValue(forKey: key) {
-                        bytes -= removed.body.count + (removed.gzipBody?.count ?? 0)
+                        bytes -= removed.cost(key: key)
                     }
                 }
             }
@@ -46,21 +57,31 @@ public final class ResponseCache: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Targets whose response one request is computing now, with the requests waiting for it.
+    private let filling = Mutex([String: [@Sendable () -> Void]]())
     private let capacity: Int
     private let byteBudget: Int
     private let generation: @Sendable () -> UInt64
 
+    /// The default `byteBudget`: with the archive's typical quotes response (about 1.2 KB, 1.5 KB
+    /// with its headers) that holds the quotes of some 90,000 stories.
+    public static let defaultByteBudget = 128 << 20
+
     /// - Parameters:
     ///   - capacity: entries kept at most; when full, some are dropped at random.
-    ///   - byteBudget: body bytes (plain and gzip) kept at most, likewise.
+    ///   - byteBudget: memory the entries may take (bodies, gzip forms, keys and headers, see
+    ///     `Entry.cost`), likewise. 0 keeps nothing.
     ///   - generation: the current data generation (see the type's documentation).
-    public init(capacity: Int = 8192, byteBudget: Int = 64 << 20, generation: @escaping @Sendable () -> UInt64) {
+    public init(capacity: Int = .max, byteBudget: Int = ResponseCache.defaultByteBudget, generation: @escaping @Sendable () -> UInt64) {
         self.capacity = capacity
         self.byteBudget = byteBudget
         self.generation = generation
     }
 
     public var count: Int { state.withLock { $0.entries.count } }
+
+    /// What the entries take, as `Entry.cost` counts it.
+    public var bytes: Int { state.withLock { $0.bytes } }
 
     func currentGeneration() -> UInt64 { generation() }
 
@@ -81,11 +102,37 @@ public final class ResponseCache: Sendable {
         guard now == observed else { return }
         state.withLock { state in
             if state.generation != now { state.reset(to: now) }
-            guard entry.body.count <= byteBudget / 8, state.entries[key] == nil else { return }
-            state.evictSome(toFit: entry.body.count, capacity: capacity, byteBudget: byteBudget)
+            let cost = entry.cost(key: key)
+            guard cost <= byteBudget / 8, state.entries[key] == nil else { return }
+            state.evictSome(toFit: cost, capacity: capacity, byteBudget: byteBudget)
             state.entries[key] = entry
-            state.bytes += entry.body.count
+            state.bytes += cost
         }
+    }
+
+    /// Whether the caller is to compute the response for `key`: true when no other request is
+    /// computing it now (the caller must then call `endFill`); otherwise `waiter` is kept, to run
+    /// once that computation ends, and the answer is false.
+    ///
+    /// Why: a search that misses the cache can take a few hundred milliseconds on a large archive,
+    /// and under load the same popular target arrives many times within that window. Computed once
+    /// per request, the copies queued behind each other on the database threads for seconds (search
+    /// p99 of 3-4 s at 64 connections); computed once, the others are answered from its result.
+    func beginFill(_ key: String, orWait waiter: @escaping @Sendable () -> Void) -> Bool {
+        filling.withLock { filling in
+            if filling[key] != nil {
+                filling[key]!.append(waiter)
+                return false
+            }
+            filling[key] = []
+            return true
+        }
+    }
+
+    /// Ends the computation of `key` begun with `beginFill` (stored or not) and runs its waiters.
+    func endFill(_ key: String) {
+        let waiters = filling.withLock { $0.removeValue(forKey: key) } ?? []
+        for waiter in waiters { waiter() }
     }
 
     /// The gzip form of an entry, made once.

@@ -99,38 +99,67 @@ public final class Router: HTTPResponder {
             head: head, body: request.body, connection: connection, parameters: parameters,
             query: query, requestID: context.requestID, clientAddress: context.clientAddress
         )
+        guard route.policy.cacheable, let cache, head.method == .get || head.method == .head else {
+            run(route, routed, context: context, completion: completion)
+            return
+        }
+        let key = head.query.map { head.path + "?" + $0 } ?? head.path
+        if let entry = cache.lookup(key) {
+            // Served without the handler, on the caller's thread: the hot path of a read-mostly archive.
+            completion(answer(from: entry, key: key, cache: cache, route: route, context: context))
+            return
+        }
+        let leads = cache.beginFill(key) { [self] in
+            // The request computing this target has finished. Its response answers this one if it
+            // was kept; if not (an error, or the data changed meanwhile) this one runs the handler.
+            if let entry = cache.lookup(key) {
+                completion(answer(from: entry, key: key, cache: cache, route: route, context: context))
+            } else {
+                run(route, routed, context: context, caching: (cache, key), completion: completion)
+            }
+        }
+        guard leads else { return }
+        run(route, routed, context: context, caching: (cache, key)) { response in
+            cache.endFill(key)
+            completion(response)
+        }
+    }
+
+    /// A response from the cache, negotiated for this request (gzip, `If-None-Match`).
+    private func answer(from entry: ResponseCache.Entry, key: String, cache: ResponseCache, route: Route, context: RequestContext) -> HTTPResponse {
+        var response = HTTPResponse(status: .ok, headers: entry.headers, body: entry.body)
+        response.negotiate(request: context.head, compressionMinimum: options.compressionMinimumBytes) {
+            cache.gzipBody(key, of: entry)
+        }
+        return finish(response, context: context, policy: nil, route: route.pattern.text, negotiated: true)
+    }
+
+    /// Runs the route's handler and finishes its response; with `caching`, a 200 is kept in the
+    /// cache under that key (`completion` is called after it has been stored).
+    private func run(
+        _ route: Route, _ request: Request, context: RequestContext,
+        caching: (cache: ResponseCache, key: String)? = nil, completion: @escaping @Sendable (HTTPResponse) -> Void
+    ) {
         let policy = route.policy
         let label = route.pattern.text
-        var caching: (cache: ResponseCache, key: String, generation: UInt64)?
-        if policy.cacheable, let cache, head.method == .get || head.method == .head {
-            let key = head.query.map { head.path + "?" + $0 } ?? head.path
-            if let entry = cache.lookup(key) {
-                // Served without the handler, on the caller's thread: the hot path of a read-mostly archive.
-                var response = HTTPResponse(status: .ok, headers: entry.headers, body: entry.body)
-                response.negotiate(request: head, compressionMinimum: options.compressionMinimumBytes) {
-                    cache.gzipBody(key, of: entry)
-                }
-                completion(finish(response, context: context, policy: nil, route: label, negotiated: true))
-                return
-            }
-            caching = (cache, key, cache.currentGeneration())
-        }
-        let store: @Sendable (HTTPResponse) -> Void = { [caching] response in
-            guard let caching, response.status.code == 200, let tag = response.headers["ETag"] else { return }
+        // Read before the handler runs: a response computed across a change of the data is not kept.
+        let generation = caching?.cache.currentGeneration()
+        let store: @Sendable (HTTPResponse) -> Void = { response in
+            guard let caching, let generation, response.status.code == 200, let tag = response.headers["ETag"] else { return }
             caching.cache.store(
                 caching.key, ResponseCache.Entry(headers: response.headers, body: response.body, entityTag: tag),
-                generation: caching.generation
+                generation: generation
             )
         }
         switch route.handler {
         case .sync(let handler):
             let response: HTTPResponse
-            do { response = try handler(routed) } catch { response = problem(for: error, context: context) }
+            do { response = try handler(request) } catch { response = problem(for: error, context: context) }
             completion(finish(response, context: context, policy: policy, route: label, store: store))
         case .async(let handler):
             Task {
                 let response: HTTPResponse
-                do { response = try await handler(routed) } catch { response = self.problem(for: error, context: context) }
+                do { response = try await handler(request) } catch { response = self.problem(for: error, context: context) }
                 completion(self.finish(response, context: context, policy: policy, route: label, store: store))
             }
         }

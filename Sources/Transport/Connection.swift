@@ -180,7 +180,10 @@ final class Connection: @unchecked Sendable {  // all mutable state is confined 
     private func dispatch(_ request: HTTPRequest) {
         let responder = server.responder
         let info = info
-        guard server.configuration.respondsOnIOQueue else {
+        let configuration = server.configuration
+        let inPlace = configuration.respondsOnIOQueue
+            || (configuration.respondsInPlaceUnlessPipelined && !machine.hasBufferedInput && loop.readyThisTurn <= 1)
+        guard inPlace else {
             DispatchQueue.global(qos: .userInitiated).async { [self] in
                 let slot = ResponseSlot()
                 responder.respond(to: request, connection: info) { [self] response in

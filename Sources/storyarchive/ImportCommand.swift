@@ -41,7 +41,7 @@ struct ImportCommand: ParsableCommand {
             throw CommandFailure("cannot open the database at \(settings.databasePath): \(error)")
         }
         let inputs = ImportInput.collect(paths)
-        let service = ArchiveService(database: database, pool: BlockingWorkPool(label: "storyarchive.import", width: jobs))
+        let service = ArchiveService(database: database, pool: BlockingWorkPool(label: "sa.import", width: jobs))
         let jobs = self.jobs, batchSize = self.batchSize, style = ImportProgress.style(quiet: quiet)
         let summary = try waitFor {
             await Importer(service: service, jobs: jobs, batchSize: batchSize).run(inputs, progress: ImportProgress(total: inputs.count, style: style))

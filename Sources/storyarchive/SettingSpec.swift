@@ -82,6 +82,8 @@ extension SettingSpec {
                    summary: "Seconds an idle keep-alive connection is kept open. Longer than the proxy's upstream keep-alive, so the proxy closes first."),
             double("http.write_timeout_seconds", flag: nil, \.writeTimeout, 0.1...3600,
                    summary: "Seconds without write progress before a connection whose client does not read is dropped."),
+            int("cache.max_bytes", flag: "cache-max-bytes", \.cacheMaxBytes, 0...(1 << 40),
+                summary: "Memory in bytes for finished responses of the read routes, kept until the data changes (bodies, their gzip form, headers). 0 turns the cache off."),
         ]
     }
 

@@ -34,6 +34,7 @@ struct Settings: Sendable, Equatable {
     var bodyReadTimeout = 60.0
     var idleTimeout = 75.0
     var writeTimeout = 30.0
+    var cacheMaxBytes = 128 << 20
 }
 
 /// A value of a setting as text for people: in the configuration table, in errors, in logs.

@@ -129,3 +129,87 @@ final class ResponseCacheEvictionTests: XCTestCase {
         XCTAssertGreaterThan(cache.count, 48, "eviction drops about an eighth, not everything")
     }
 }
+
+/// Requests for one target that miss the cache while its response is being computed wait for
+/// that computation instead of repeating it.
+final class ResponseCacheSingleFlightTests: XCTestCase {
+    private final class Gate: Sendable {
+        let open = Atomic<Bool>(false)
+        let calls = Atomic<Int>(0)
+        let failFirst: Bool
+
+        init(failFirst: Bool = false) { self.failFirst = failFirst }
+
+        /// Returns once the test opens the gate (polled, so nothing here depends on timing).
+        func pass() async {
+            while !open.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(2)) }
+        }
+    }
+
+    private func router(_ gate: Gate, cache: ResponseCache) -> Router {
+        var table = RouteTable()
+        table.add(.get, "/slow/:id", policy: RoutePolicy(cacheable: true), async: { request in
+            let call = gate.calls.add(1, ordering: .relaxed).newValue
+            await gate.pass()
+            if gate.failFirst && call == 1 { throw HTTPError(.notFound, detail: "not yet") }
+            return .json(Array("{\"id\":\"\(request.parameters["id"] ?? "")\"}".utf8))
+        })
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return Router(routes: table, authorizer: BearerTokenAuthorizer(tokens: []), cache: cache, logger: logger)
+    }
+
+    /// Sends `count` requests for `target` before opening the gate; returns the responses.
+    private func concurrentGets(_ target: String, count: Int, router: Router, gate: Gate) -> [HTTPResponse] {
+        let responses = Mutex([HTTPResponse]())
+        let done = expectation(description: "all answered")
+        done.expectedFulfillmentCount = count
+        for _ in 0..<count {
+            router.respond(to: HTTPRequest(head: RequestHead(method: .get, target: target)), connection: ConnectionInfo(remoteAddress: "::1")) { response in
+                responses.withLock { $0.append(response) }
+                done.fulfill()
+            }
+        }
+        gate.open.store(true, ordering: .releasing)
+        wait(for: [done], timeout: 20)
+        return responses.withLock { $0 }
+    }
+
+    func testConcurrentMissesOfOneTargetRunTheHandlerOnce() {
+        let gate = Gate()
+        let cache = ResponseCache { 1 }
+        let responses = concurrentGets("/slow/7", count: 8, router: router(gate, cache: cache), gate: gate)
+        XCTAssertEqual(gate.calls.load(ordering: .relaxed), 1, "one computation for eight requests")
+        XCTAssertEqual(responses.map(\.status.code), Array(repeating: 200, count: 8))
+        XCTAssertEqual(Set(responses.map { String(decoding: $0.body, as: UTF8.self) }), ["{\"id\":\"7\"}"])
+        XCTAssertEqual(Set(responses.compactMap { $0.headers["X-Request-ID"] }).count, 8, "each keeps its own request id")
+        XCTAssertEqual(cache.count, 1)
+    }
+
+    /// When the computation they waited for is not kept (here a 404), each waiting request runs the handler itself.
+    func testWaitersComputeTheirOwnWhenTheFirstResponseIsNotKept() {
+        let gate = Gate(failFirst: true)
+        let cache = ResponseCache { 1 }
+        let responses = concurrentGets("/slow/8", count: 5, router: router(gate, cache: cache), gate: gate)
+        XCTAssertEqual(responses.map(\.status.code).sorted(), [200, 200, 200, 200, 404])
+        XCTAssertGreaterThanOrEqual(gate.calls.load(ordering: .relaxed), 2)
+    }
+
+    func testTheByteBudgetBoundsWhatIsKept() {
+        let gate = Gate()
+        gate.open.store(true, ordering: .releasing)
+        let cache = ResponseCache(byteBudget: 64 << 10) { 1 }
+        let router = router(gate, cache: cache)
+        for id in 0..<400 {
+            let done = expectation(description: "\(id)")
+            router.respond(to: HTTPRequest(head: RequestHead(method: .get, target: "/slow/\(id)")), connection: ConnectionInfo(remoteAddress: "::1")) { _ in
+                done.fulfill()
+            }
+            wait(for: [done], timeout: 10)
+            XCTAssertLessThanOrEqual(cache.bytes, 64 << 10)
+        }
+        // Each entry costs its body, key and headers plus a fixed allowance: a few hundred bytes here.
+        XCTAssertGreaterThan(cache.count, 64)
+        XCTAssertLessThan(cache.count, 400)
+    }
+}

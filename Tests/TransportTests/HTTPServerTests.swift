@@ -29,13 +29,13 @@ final class HTTPServerTests: XCTestCase {
     }
 
     func testPipelinedRequestsAreAnsweredInOrder() throws {
-        for inline in [false, true] {
-            try pipelinedRequestsAreAnsweredInOrder(respondsOnIOQueue: inline)
+        for (_, configuration) in everyResponsePlacement {
+            try pipelinedRequestsAreAnsweredInOrder(configuration)
         }
     }
 
-    func pipelinedRequestsAreAnsweredInOrder(respondsOnIOQueue: Bool) throws {
-        try withServer(testConfiguration(respondsOnIOQueue: respondsOnIOQueue)) { _, port in
+    func pipelinedRequestsAreAnsweredInOrder(_ configuration: ServerConfiguration) throws {
+        try withServer(configuration) { _, port in
             let client = try RawClient(port: port)
             client.send(
                 "GET /1 HTTP/1.1\r\nHost: t\r\n\r\nPOST /2 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
@@ -52,8 +52,8 @@ final class HTTPServerTests: XCTestCase {
     /// high-water mark; once a fast reader had taken them, nothing parsed the requests still buffered,
     /// and the head deadline answered 408 although every head had arrived at the start.
     func testPipelinedAnswersBeyondTheOutputHighWaterMarkAreAllSent() throws {
-        for inline in [true, false] {
-            try withServer(testConfiguration(respondsOnIOQueue: inline)) { _, port in
+        for (inline, configuration) in everyResponsePlacement {
+            try withServer(configuration) { _, port in
                 let client = try RawClient(port: port)
                 let count = 40  // 40 × 64 KiB = 2.5 MiB of answers
                 client.send(String(repeating: "GET /medium HTTP/1.1\r\nHost: t\r\n\r\n", count: count))
@@ -62,14 +62,14 @@ final class HTTPServerTests: XCTestCase {
                     statuses.append(response.code)
                     XCTAssertEqual(response.body.count, 64 << 10)
                 }
-                XCTAssertEqual(statuses, Array(repeating: 200, count: count), "respondsOnIOQueue: \(inline)")
+                XCTAssertEqual(statuses, Array(repeating: 200, count: count), "responses \(inline)")
             }
         }
     }
 
     func testThousandsOfPipelinedRequestsAreAllAnsweredInOrder() throws {
-        for inline in [true, false] {
-            try withServer(testConfiguration(respondsOnIOQueue: inline)) { _, port in
+        for (inline, configuration) in everyResponsePlacement {
+            try withServer(configuration) { _, port in
                 let client = try RawClient(port: port)
                 let count = 3000
                 client.send((0..<count).map { "GET /\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined())
@@ -77,7 +77,7 @@ final class HTTPServerTests: XCTestCase {
                 while answered < count, let response = client.readResponse(), response.headers["X-Path"] == "/\(answered)" {
                     answered += 1
                 }
-                XCTAssertEqual(answered, count, "respondsOnIOQueue: \(inline)")
+                XCTAssertEqual(answered, count, "responses \(inline)")
             }
         }
     }
@@ -494,6 +494,33 @@ final class HTTPServerTests: XCTestCase {
             XCTAssertEqual(client.readResponse()?.headers["X-Path"], "/async")
             XCTAssertTrue(client.isClosedByPeer())
             XCTAssertTrue(eventually { server.openConnectionCount == 0 }, "descriptor released")
+        }
+    }
+
+    /// Answers with the name of the thread it was called on.
+    private struct ThreadNamingResponder: HTTPResponder {
+        func respond(to request: HTTPRequest, connection: ConnectionInfo, completion: @escaping @Sendable (HTTPResponse) -> Void) {
+            // The kernel's name of the calling thread.
+            let name = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "unknown"
+            completion(HTTPResponse(status: .ok, headers: ["X-Thread": name.trimmingCharacters(in: .whitespacesAndNewlines)], body: []))
+        }
+    }
+
+    /// With `respondsInPlaceUnlessPipelined`, a request that arrives alone is answered on its I/O
+    /// loop's thread, and requests pipelined behind each other are answered off it (so that one
+    /// client cannot keep a loop busy with a megabyte of answers).
+    func testOnlyALoneRequestIsAnsweredOnTheLoop() throws {
+        try withServer(testConfiguration(respondsInPlaceUnlessPipelined: true), responder: ThreadNamingResponder()) { _, port in
+            let client = try RawClient(port: port)
+            for _ in 0..<3 {
+                client.send("GET /alone HTTP/1.1\r\nHost: t\r\n\r\n")
+                let thread = try XCTUnwrap(client.readResponse()?.headers["X-Thread"])
+                XCTAssertTrue(thread.hasPrefix("sa.io."), "a lone request was answered on \(thread)")
+            }
+            client.send(String(repeating: "GET /piped HTTP/1.1\r\nHost: t\r\n\r\n", count: 3))
+            let first = try XCTUnwrap(client.readResponse()?.headers["X-Thread"])
+            XCTAssertFalse(first.hasPrefix("sa.io."), "the first of three pipelined requests was answered on the loop")
+            for _ in 0..<2 { XCTAssertEqual(client.readResponse()?.code, 200) }
         }
     }
 }

@@ -192,13 +192,23 @@ final class RawClient {
 func testConfiguration(
     limits: HTTPLimits = HTTPLimits(),
     headerReadTimeout: Double = 2, bodyReadTimeout: Double = 2, idleTimeout: Double = 5,
-    writeTimeout: Double = 2, maxConnections: Int = 64, ioQueueCount: Int = 2, respondsOnIOQueue: Bool = false
+    writeTimeout: Double = 2, maxConnections: Int = 64, ioQueueCount: Int = 2, respondsOnIOQueue: Bool = false,
+    respondsInPlaceUnlessPipelined: Bool = false
 ) -> ServerConfiguration {
     ServerConfiguration(
         host: "127.0.0.1", port: 0, limits: limits, headerReadTimeout: headerReadTimeout, bodyReadTimeout: bodyReadTimeout,
         idleTimeout: idleTimeout, writeTimeout: writeTimeout, closeLingerTimeout: 0.5, maxConnections: maxConnections,
-        ioQueueCount: ioQueueCount, respondsOnIOQueue: respondsOnIOQueue)
+        ioQueueCount: ioQueueCount, respondsOnIOQueue: respondsOnIOQueue,
+        respondsInPlaceUnlessPipelined: respondsInPlaceUnlessPipelined)
 }
+
+/// The three ways the transport can call the responder: always off the loop, always on it, and on
+/// it only for a request that arrived alone (what `storyarchive serve` uses).
+let everyResponsePlacement: [(name: String, configuration: ServerConfiguration)] = [
+    ("off the loop", testConfiguration()),
+    ("on the loop", testConfiguration(respondsOnIOQueue: true)),
+    ("on the loop unless pipelined", testConfiguration(respondsInPlaceUnlessPipelined: true)),
+]
 
 extension XCTestCase {
     /// Starts a server on 127.0.0.1 port 0, runs `body`, then shuts the server down.
