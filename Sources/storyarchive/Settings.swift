@@ -1,4 +1,5 @@
 import Logging
+import Routing
 
 /// How log lines are written.
 enum LogFormat: String, Sendable, CaseIterable {
@@ -34,7 +35,7 @@ struct Settings: Sendable, Equatable {
     var bodyReadTimeout = 60.0
     var idleTimeout = 75.0
     var writeTimeout = 30.0
-    var cacheMaxBytes = 128 << 20
+    var cacheMaxBytes = ResponseCache.defaultByteBudget
 }
 
 /// A value of a setting as text for people: in the configuration table, in errors, in logs.

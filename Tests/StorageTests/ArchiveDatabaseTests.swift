@@ -29,6 +29,7 @@ final class ArchiveDatabaseTests: XCTestCase {
         XCTAssertEqual(foreignKeys, 1)
         XCTAssertEqual(synchronous, 2, "FULL")
         XCTAssertEqual(walLimit, 64 << 20)
+        XCTAssertEqual(try database.pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") }, -32768, "the writer's 32 MiB page cache")
         XCTAssertTrue(database.isReady())
     }
 
