@@ -64,9 +64,13 @@ enum ResponseCompression {
 extension HTTPResponse {
     /// Adds the caching headers and a strong validator to a successful GET response: the
     /// representation as it would be stored, before any negotiation with this client.
+    /// A `no-store` response gets only its Cache-Control: nothing will be revalidated or
+    /// negotiated from a copy, and health checks and metrics are polled often enough for the
+    /// hashing and header work to show in their profile.
     mutating func addValidators(cacheControl: String?) {
         guard status.code == 200 else { return }
         if let cacheControl, !headers.contains("Cache-Control") { headers.set("Cache-Control", cacheControl) }
+        if cacheControl == "no-store" { return }
         if ResponseCompression.isCompressible(self) { headers.add("Vary", "Accept-Encoding") }
         if !headers.contains("ETag") { headers.set("ETag", ConditionalGET.entityTag(for: body)) }
     }

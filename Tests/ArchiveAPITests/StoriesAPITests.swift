@@ -97,6 +97,9 @@ final class StoriesAPITests: XCTestCase {
             let response = try api.send("GET", "/healthz")
             XCTAssertEqual(response.status, 200)
             XCTAssertEqual(try response.json()["status"] as? String, "ok")
+            // Never stored, so never revalidated: no validator to compute on every probe.
+            XCTAssertEqual(response.header("Cache-Control"), "no-store")
+            XCTAssertNil(response.header("ETag"))
             XCTAssertEqual(try api.send("GET", "/readyz").status, 200)
         }
     }
