@@ -33,26 +33,41 @@ public final class QuoteRepository: Sendable {
         }
     }
 
+    /// The page of hits is chosen first, by rank alone, and only its rows are joined and given a
+    /// snippet. Written as one query, SQLite computed the snippet (which tokenizes the quote again)
+    /// and the joins for every matching quote before sorting: a common word on 100k stories matches
+    /// ~19,000 quotes and took 144-794 ms; this way 34 ms (sqlite3 CLI, same database and word).
     static func searchSQL(match: String, speakerID: Int64? = nil, limit: Int, offset: Int, markers: SnippetMarkers) -> (String, StatementArguments) {
+        let speakerFilter = speakerID == nil ? "" : """
+
+                JOIN quotes fq ON fq.id = quotes_fts.rowid AND fq.speaker_id = ?
+            """
         let sql = """
+            WITH hits AS (
+                SELECT quotes_fts.rowid AS id, quotes_fts.rank AS rank
+                FROM quotes_fts\(speakerFilter)
+                WHERE quotes_fts MATCH ?
+                ORDER BY quotes_fts.rank, quotes_fts.rowid
+                LIMIT ? OFFSET ?
+            )
             SELECT q.id, q.story_id, q.position, q.text, q.language, q.interpreted, q.truncated,
                    sp.id AS speaker_id, sp.name AS speaker_name, a.title AS speaker_title, a.organization AS speaker_organization,
                    st.title AS story_title,
                    snippet(quotes_fts, 0, ?, ?, ?, ?) AS snippet,
-                   quotes_fts.rank AS rank
-            FROM quotes_fts
-            JOIN quotes q ON q.id = quotes_fts.rowid
+                   hits.rank AS rank
+            FROM hits
+            JOIN quotes_fts ON quotes_fts.rowid = hits.id
+            JOIN quotes q ON q.id = hits.id
             JOIN appearances a ON a.story_id = q.story_id AND a.speaker_id = q.speaker_id
             JOIN speakers sp ON sp.id = q.speaker_id
             JOIN stories st ON st.id = q.story_id
-            WHERE quotes_fts MATCH ?\(speakerID == nil ? "" : " AND q.speaker_id = ?")
-            ORDER BY quotes_fts.rank, q.id
-            LIMIT ? OFFSET ?
+            WHERE quotes_fts MATCH ?
+            ORDER BY hits.rank, hits.id
             """
         let tokens = min(max(markers.tokens, 1), 64)
-        var arguments: StatementArguments = [markers.open, markers.close, markers.ellipsis, tokens, match]
+        var arguments: StatementArguments = []
         if let speakerID { arguments += [speakerID] }
-        arguments += [limit, offset]
+        arguments += [match, limit, offset, markers.open, markers.close, markers.ellipsis, tokens, match]
         return (sql, arguments)
     }
 }
