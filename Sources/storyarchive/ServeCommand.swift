@@ -37,7 +37,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Most open connections; 0 derives it from the descriptor limit (http.max_connections, default 0).")
     var maxConnections: Int?
 
-    @Option(name: .customLong("cache-max-bytes"), help: "Memory for cached read responses in bytes; 0 turns the cache off (cache.max_bytes, default 268435456).")
+    @Option(name: .customLong("cache-max-bytes"), help: "Memory for cached read responses in bytes; 0 turns the cache off (cache.max_bytes, default 402653184).")
     var cacheMaxBytes: Int?
 
     func run() throws {
