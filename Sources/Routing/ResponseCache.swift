@@ -156,15 +156,18 @@ public final class ResponseCache: Sendable {
     }
 
     /// Keeps `entry` if the data has not changed since `generation` was read.
-    func store(_ key: String, _ entry: Entry, generation observed: UInt64) {
+    /// - Returns: whether it was kept.
+    @discardableResult
+    func store(_ key: String, _ entry: Entry, generation observed: UInt64) -> Bool {
         let now = generation()
-        guard now == observed else { return }
-        state.withLock { state in
+        guard now == observed else { return false }
+        return state.withLock { state in
             if state.generation != now { state.reset(to: now) }
             let cost = entry.cost(key: key)
-            guard cost <= byteBudget / 8, state.index[key] == nil else { return }
+            guard cost <= byteBudget / 8, state.index[key] == nil else { return false }
             state.makeRoom(for: cost, capacity: capacity, byteBudget: byteBudget)
             state.insert(key, entry, cost: cost)
+            return true
         }
     }
 

@@ -144,12 +144,11 @@ public final class Router: HTTPResponder {
         let label = route.pattern.text
         // Read before the handler runs: a response computed across a change of the data is not kept.
         let generation = caching?.cache.currentGeneration()
-        let store: @Sendable (HTTPResponse) -> Void = { response in
-            guard let caching, let generation, response.status.code == 200, let tag = response.headers["ETag"] else { return }
-            caching.cache.store(
-                caching.key, ResponseCache.Entry(headers: response.headers, body: response.body, entityTag: tag),
-                generation: generation
-            )
+        let store: @Sendable (HTTPResponse) -> (@Sendable () -> [UInt8])? = { response in
+            guard let caching, let generation, response.status.code == 200, let tag = response.headers["ETag"] else { return nil }
+            let entry = ResponseCache.Entry(headers: response.headers, body: response.body, entityTag: tag)
+            guard caching.cache.store(caching.key, entry, generation: generation) else { return nil }
+            return { caching.cache.gzipBody(caching.key, of: entry) }
         }
         switch route.handler {
         case .sync(let handler):
@@ -269,14 +268,18 @@ public final class Router: HTTPResponder {
 
     private func finish(
         _ response: HTTPResponse, context: RequestContext, policy: RoutePolicy?, route: String,
-        negotiated: Bool = false, store: (@Sendable (HTTPResponse) -> Void)? = nil
+        negotiated: Bool = false, store: (@Sendable (HTTPResponse) -> (@Sendable () -> [UInt8])?)? = nil
     ) -> HTTPResponse {
         var response = response
         if !negotiated && (context.head.method == .get || context.head.method == .head) {
             response.addValidators(cacheControl: policy?.cacheControl)
-            store?(response)
+            // When the response was kept, its gzip form is made through the cache and kept too, here
+            // on the handler's thread: a later gzip request would otherwise make it on an I/O loop.
+            let keptGzip = store?(response)
             let plain = response.body
-            response.negotiate(request: context.head, compressionMinimum: options.compressionMinimumBytes) { Deflate.gzip(plain) }
+            response.negotiate(request: context.head, compressionMinimum: options.compressionMinimumBytes) {
+                keptGzip?() ?? Deflate.gzip(plain)
+            }
         }
         response.headers.set("X-Request-ID", context.requestID)
         let nanoseconds = DispatchTime.now().uptimeNanoseconds - context.started

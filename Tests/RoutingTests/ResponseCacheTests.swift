@@ -82,6 +82,22 @@ final class ResponseCacheTests: XCTestCase {
         XCTAssertEqual(f.state.calls.load(ordering: .relaxed), 1)
     }
 
+    /// The gzip form made for the request that filled the entry is kept with it, so a later gzip
+    /// request (answered on an I/O loop) does not have to compress again.
+    func testTheGzipFormMadeWhenStoringIsKept() throws {
+        let zippedFirst = Fixture()
+        let first = zippedFirst.get("/things/1", headers: ["Accept-Encoding": "gzip"], test: self)
+        XCTAssertEqual(first.headers["Content-Encoding"], "gzip")
+        let bytesWithGzip = zippedFirst.cache.bytes
+        let again = zippedFirst.get("/things/1", headers: ["Accept-Encoding": "gzip"], test: self)
+        XCTAssertEqual(again.body, first.body)
+        XCTAssertEqual(zippedFirst.cache.bytes, bytesWithGzip, "nothing was added by the second gzip request")
+
+        let plainFirst = Fixture()
+        _ = plainFirst.get("/things/1", test: self)
+        XCTAssertEqual(bytesWithGzip - plainFirst.cache.bytes, first.body.count, "the entry holds the gzip body too")
+    }
+
     func testAResponseComputedAcrossAChangeIsNotKept() throws {
         let state = State()
         let cache = ResponseCache { state.generation.load(ordering: .relaxed) }
