@@ -232,12 +232,12 @@ struct ConnectionStateMachine {
 
     // MARK: - Queries
 
-    /// Whether `process` should run again: it stopped on queued output that has since been written.
-    /// Without this, answers written at once (a fast reader) would leave buffered pipelined requests
-    /// unparsed until their head deadline.
     /// True when bytes of a further request are buffered: the client is pipelining.
     var hasBufferedInput: Bool { parser.bufferedByteCount > 0 }
 
+    /// Whether `process` should run again: it stopped on queued output that has since been written.
+    /// Without this, answers written at once (a fast reader) would leave buffered pipelined requests
+    /// unparsed until their head deadline.
     var canProcessMore: Bool {
         stoppedForOutput && pendingOutput < Self.outputHighWater && (phase == .awaitingHead || phase == .readingBody)
     }
