@@ -64,25 +64,26 @@ enum ResponseCompression {
 extension HTTPResponse {
     /// Adds the caching headers and a strong validator to a successful GET response: the
     /// representation as it would be stored, before any negotiation with this client.
-    /// A `no-store` response gets only its Cache-Control: nothing will be revalidated or
-    /// negotiated from a copy, and health checks and metrics are polled often enough for the
-    /// hashing and header work to show in their profile.
+    /// A `no-store` response gets no validator: nothing will revalidate a copy, and health checks
+    /// and metrics are polled often enough for the hashing to show in their profile.
     mutating func addValidators(cacheControl: String?) {
         guard status.code == 200 else { return }
         if let cacheControl, !headers.contains("Cache-Control") { headers.set("Cache-Control", cacheControl) }
-        if cacheControl == "no-store" { return }
         if ResponseCompression.isCompressible(self) { headers.add("Vary", "Accept-Encoding") }
+        if cacheControl == "no-store" { return }
         if !headers.contains("ETag") { headers.set("ETag", ConditionalGET.entityTag(for: body)) }
     }
 
     /// Answers 304 when the client already has this representation, and sends the gzip variant
     /// (made by `gzip` only when needed) when the client accepts it and it is worth it.
     mutating func negotiate(request: RequestHead, compressionMinimum: Int, gzip: () -> [UInt8]) {
-        guard status.code == 200, let tag = headers["ETag"] else { return }
+        guard status.code == 200 else { return }
         let compress = body.count >= compressionMinimum && ResponseCompression.isCompressible(self)
             && ResponseCompression.acceptsGzip(request.headers["Accept-Encoding"])
-        if compress { headers.set("ETag", ConditionalGET.gzipTag(tag)) }
-        if let ifNoneMatch = request.headers["If-None-Match"],
+        // Without a tag (a no-store response) there is nothing to revalidate, only to compress.
+        let tag = headers["ETag"]
+        if compress, let tag { headers.set("ETag", ConditionalGET.gzipTag(tag)) }
+        if let tag, let ifNoneMatch = request.headers["If-None-Match"],
            ConditionalGET.matches(ifNoneMatch: ifNoneMatch, tags: [tag, ConditionalGET.gzipTag(tag)]) {
             status = .notModified
             body = []

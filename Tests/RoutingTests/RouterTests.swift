@@ -17,6 +17,9 @@ final class RouterTests: XCTestCase {
             .json(Array(("[" + Array(repeating: "\"the same words again\"", count: 200).joined(separator: ",") + "]").utf8))
         })
         table.add(.get, "/search", sync: { request in .text(request.queryValue("q") ?? "-") })
+        table.add(.get, "/metrics", policy: RoutePolicy(cacheControl: "no-store"), sync: { _ in
+            .text(String(repeating: "requests_total{route=\"/stories/:id\"} 42\n", count: 100))
+        })
         table.add(.post, "/items", policy: RoutePolicy(requiresAuthorization: true, maxBodyBytes: 100, acceptedContentTypes: ["text/plain"]), async: { request in
             HTTPResponse(status: .created, headers: ["Location": "/items/1"], body: request.body)
         })
@@ -152,6 +155,20 @@ final class RouterTests: XCTestCase {
         XCTAssertNil(send(router, .get, "/healthz", headers: ["Accept-Encoding": "gzip"]).headers["Content-Encoding"], "tiny bodies stay plain")
         let revalidated = send(router, .get, "/big", headers: ["Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]!])
         XCTAssertEqual(revalidated.status.code, 304)
+    }
+
+    /// no-store responses (metrics, health) carry no validator, yet are still compressed for a
+    /// client that asks: a Prometheus scraper sends Accept-Encoding: gzip.
+    func testNoStoreResponsesHaveNoETagButAreStillCompressed() throws {
+        let router = makeRouter()
+        let plain = send(router, .get, "/metrics")
+        XCTAssertEqual(plain.headers["Cache-Control"], "no-store")
+        XCTAssertNil(plain.headers["ETag"])
+        let zipped = send(router, .get, "/metrics", headers: ["Accept-Encoding": "gzip"])
+        XCTAssertEqual(zipped.headers["Content-Encoding"], "gzip")
+        XCTAssertEqual(zipped.headers["Vary"], "Accept-Encoding")
+        XCTAssertNil(zipped.headers["ETag"])
+        XCTAssertEqual(try Deflate.gunzip(zipped.body, limit: 1 << 20), plain.body)
     }
 
     func testUnexpectedErrorsAre500ProblemsWithTheRequestID() throws {
