@@ -109,15 +109,7 @@ final class CorpusTests: XCTestCase {
             let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
             let original = try TranscriptParser.parse(text).story
             for width in [60, 72, 100] {
-                var wrapped = ""
-                var column = 0
-                for ch in text {
-                    if ch == " ", column >= width { wrapped.append("\n"); column = 0; continue }
-                    if ch == "\n" { column = 0 }
-                    wrapped.append(ch)
-                    column += 1
-                }
-                let story = try TranscriptParser.parse(wrapped).story
+                let story = try TranscriptParser.parse(text.wrapped(at: width)).story
                 XCTAssertEqual(story.quoteSpeakerNames, original.quoteSpeakerNames, "\(file.lastPathComponent) at \(width)")
                 XCTAssertEqual(story.quotes.map { $0.text.prefix(30) }, original.quotes.map { $0.text.prefix(30) },
                                "\(file.lastPathComponent) at \(width)")

@@ -33,6 +33,22 @@ enum Fixture {
     enum FixtureError: Error { case missing(String) }
 }
 
+extension String {
+    /// The text re-wrapped as a narrower page or an e-mail would: a line break in place of the
+    /// first space past `width` columns.
+    func wrapped(at width: Int) -> String {
+        var wrapped = ""
+        var column = 0
+        for ch in self {
+            if ch == " ", column >= width { wrapped.append("\n"); column = 0; continue }
+            if ch == "\n" { column = 0 }
+            wrapped.append(ch)
+            column += 1
+        }
+        return wrapped
+    }
+}
+
 extension StoryDraft {
     /// The speaker of quote `i`.
     func speaker(ofQuote i: Int) -> SpeakerDraft { speakers[quotes[i].speakerIndex] }

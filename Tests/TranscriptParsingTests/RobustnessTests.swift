@@ -130,16 +130,8 @@ final class RobustnessTests: XCTestCase {
         let full = try TranscriptParser.parse(text).story
         var rng = SplitMix(state: 3)
         for _ in 0..<40 {
-            var wrapped = ""
-            var column = 0
             let width = Int.random(in: 30...120, using: &rng)
-            for ch in text {
-                if ch == " ", column >= width { wrapped.append("\n"); column = 0; continue }
-                if ch == "\n" { column = 0 }
-                wrapped.append(ch)
-                column += 1
-            }
-            let story = try TranscriptParser.parse(wrapped).story
+            let story = try TranscriptParser.parse(text.wrapped(at: width)).story
             XCTAssertEqual(story.quotes.map(\.text), full.quotes.map(\.text), "wrapped at \(width)")
             XCTAssertEqual(story.quoteSpeakerNames, full.quoteSpeakerNames, "wrapped at \(width)")
         }

@@ -4,18 +4,14 @@ import XCTest
 @testable import storyarchive
 
 /// `storyarchive import` and `export` as a user runs them: child processes on a temporary database.
-final class ImportExportCommandTests: XCTestCase {
-    private var directory: URL!
+final class ImportExportCommandTests: TemporaryDirectoryTestCase {
+    override class var directoryPrefix: String { "storyarchive-import" }
     private var database: String { directory.appendingPathComponent("db/archive.sqlite").path }
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("storyarchive-import-\(UUID().uuidString)")
+        try super.setUpWithError()
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("in/sub"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("in/.drafts"), withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     /// The fixture with a distinct last line: a different transcript for the archive each time.

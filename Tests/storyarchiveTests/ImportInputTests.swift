@@ -3,21 +3,17 @@ import XCTest
 
 @testable import storyarchive
 
-final class ImportInputTests: XCTestCase {
-    private var directory: URL!
+final class ImportInputTests: TemporaryDirectoryTestCase {
+    override class var directoryPrefix: String { "storyarchive-inputs" }
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("storyarchive-inputs-\(UUID().uuidString)")
+        try super.setUpWithError()
         for folder in ["a/b", "a/.git", "c"] {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
         for file in ["a/2.txt", "a/1.txt", "a/b/3.txt", "a/.git/HEAD", "a/.hidden.txt", "c/4.txt"] {
             try Data("x".utf8).write(to: directory.appendingPathComponent(file))
         }
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     func testDirectoriesAreWalkedInPathOrderSkippingHiddenEntriesAndNothingIsTakenTwice() {

@@ -3,17 +3,8 @@ import XCTest
 
 /// config/nginx.conf, run by a real nginx on 127.0.0.1 in front of `storyarchive serve --port 0`:
 /// what a client sees through the proxy, and the client address the service logs.
-final class NginxProxyTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("storyarchive-nginx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
+final class NginxProxyTests: TemporaryDirectoryTestCase {
+    override class var directoryPrefix: String { "storyarchive-nginx" }
 
     /// A client address other than the proxy's own, so that the log can tell them apart.
     private let clientAddress = "127.0.0.3"

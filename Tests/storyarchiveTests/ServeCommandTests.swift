@@ -2,17 +2,8 @@ import Foundation
 import XCTest
 
 /// `storyarchive serve` as a user runs it: a child process, real sockets, curl as the client.
-final class ServeCommandTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("storyarchive-serve-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
+final class ServeCommandTests: TemporaryDirectoryTestCase {
+    override class var directoryPrefix: String { "storyarchive-serve" }
 
     func testServesWithNoConfigurationAndStopsOnSIGTERM() throws {
         let curl = try Curl.require()

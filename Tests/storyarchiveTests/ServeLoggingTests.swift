@@ -2,17 +2,8 @@ import Foundation
 import XCTest
 
 /// What `serve` logs and how it refuses a bad configuration, seen from outside the process.
-final class ServeLoggingTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("storyarchive-logs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
+final class ServeLoggingTests: TemporaryDirectoryTestCase {
+    override class var directoryPrefix: String { "storyarchive-logs" }
 
     private func jsonLines(_ log: String) -> [[String: Any]] {
         log.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }

@@ -4,19 +4,10 @@ import XCTest
 @testable import storyarchive
 
 /// The precedence, validation and documentation of the settings.
-final class SettingsLoaderTests: XCTestCase {
-    private var directory: URL!
+final class SettingsLoaderTests: TemporaryDirectoryTestCase {
+    override class var directoryPrefix: String { "storyarchive-settings" }
     /// A default-file path that does not exist, so that tests see the defaults in code unless they say otherwise.
     private var noFile: String { directory.appendingPathComponent("absent.json").path }
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("storyarchive-settings-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
 
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

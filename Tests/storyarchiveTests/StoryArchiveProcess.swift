@@ -1,6 +1,25 @@
 import Foundation
 import XCTest
 
+/// A test case with a fresh temporary directory for each test, removed after it.
+class TemporaryDirectoryTestCase: XCTestCase {
+    private(set) var directory: URL!
+
+    /// Starts the directory's name, so that a leftover one says which suite made it.
+    class var directoryPrefix: String { "storyarchive-test" }
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(Self.directoryPrefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+        try super.tearDownWithError()
+    }
+}
+
 /// Runs the built `storyarchive` binary as a user would, as a child process.
 final class StoryArchiveProcess {
     /// The directory holding the built products (beside the test bundle).
